@@ -1,0 +1,13 @@
+//! What each `vestibule` command does, one module per command group. `main.rs` only parses
+//! arguments and dispatches here.
+
+pub mod id;
+
+/// A command failed because of its input: one line on stderr, exit 2.
+pub struct Refusal(pub String);
+
+impl<E: std::fmt::Display> From<E> for Refusal {
+    fn from(e: E) -> Self {
+        Refusal(e.to_string())
+    }
+}

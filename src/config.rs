@@ -1,0 +1,370 @@
+//! `kiosk.toml`: load, overlay `VESTIBULE_*` environment variables, validate.
+//!
+//! A kiosk must refuse to start on a config it does not fully understand: a typo in a key name
+//! silently falling back to a default could, say, leave the door relay on the wrong pin. So
+//! unknown keys are errors, and every error names the file, the key and the reason.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Where the kiosk reads its config when `--config` is not given.
+pub const DEFAULT_PATH: &str = "/etc/vestibule/kiosk.toml";
+
+/// Environment variables that are not config overrides (they name files or set logging).
+const RESERVED_ENV: &[&str] = &["VESTIBULE_DB", "VESTIBULE_CONFIG", "VESTIBULE_LOG"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub school: School,
+    pub kiosk: Kiosk,
+    pub storage: Storage,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct School {
+    /// Printed on badges and shown on the attract screen.
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Kiosk {
+    /// Names this kiosk in audits and alerts ("Main lobby").
+    pub name: String,
+    /// Language the attract screen starts in.
+    pub language: Language,
+    /// Seconds without a touch or scan before any screen returns to the attract screen.
+    pub idle_timeout_secs: u32,
+    /// What happens when a visitor scans an expired document.
+    pub expired_id: ExpiredIdPolicy,
+    /// Failed scans in a row before the visitor is sent to the front office.
+    pub max_scan_attempts: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Es,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExpiredIdPolicy {
+    /// Screen and admit as usual (an expired licence still proves who someone is).
+    Accept,
+    /// Send the visitor to the front office.
+    Refuse,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Storage {
+    /// The redb database (registry cache, watchlists, visits, audit, outbox).
+    pub database: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            school: School::default(),
+            kiosk: Kiosk::default(),
+            storage: Storage::default(),
+        }
+    }
+}
+
+impl Default for School {
+    fn default() -> Self {
+        School {
+            name: "Demo Elementary School".into(),
+        }
+    }
+}
+
+impl Default for Kiosk {
+    fn default() -> Self {
+        Kiosk {
+            name: "Main lobby".into(),
+            language: Language::En,
+            idle_timeout_secs: 20,
+            expired_id: ExpiredIdPolicy::Accept,
+            max_scan_attempts: 3,
+        }
+    }
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            database: PathBuf::from("/var/lib/vestibule/vestibule.redb"),
+        }
+    }
+}
+
+/// A config that cannot be used, with where and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file, or `environment` for a `VESTIBULE_*` override.
+    pub source: String,
+    /// Dotted key path (`kiosk.idle_timeout_secs`), empty when the whole file is at fault.
+    pub key: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.source, self.reason)
+        } else {
+            write!(f, "{}: key `{}`: {}", self.source, self.key, self.reason)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Loads the config a command should run with: `explicit` (from `--config`) must exist; the
+    /// default path is used when present, otherwise the built-in defaults (a developer machine).
+    pub fn load(
+        explicit: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let (source, text) = match explicit {
+            Some(path) => (path.display().to_string(), read(path)?),
+            None if Path::new(DEFAULT_PATH).exists() => {
+                (DEFAULT_PATH.to_owned(), read(Path::new(DEFAULT_PATH))?)
+            }
+            None => ("built-in defaults".to_owned(), String::new()),
+        };
+        Config::from_toml(&source, &text, env)
+    }
+
+    /// Parses `text` (named `source` in errors), overlays the environment, validates.
+    pub fn from_toml(
+        source: &str,
+        text: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
+            source: source.to_owned(),
+            key: String::new(),
+            reason: one_line(e.message()),
+        })?;
+        let mut overridden = Vec::new();
+        for (name, value) in env {
+            if let Some(key) = env_key(&name) {
+                set_path(&mut table, &key, parse_env_value(&value)).map_err(|reason| {
+                    ConfigError {
+                        source: format!("environment variable {name}"),
+                        key: key.join("."),
+                        reason,
+                    }
+                })?;
+                overridden.push((name, key.join(".")));
+            }
+        }
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let key = e.path().to_string();
+                let source = overridden
+                    .iter()
+                    .find(|(_, k)| *k == key)
+                    .map(|(name, _)| format!("environment variable {name}"))
+                    .unwrap_or_else(|| source.to_owned());
+                ConfigError {
+                    source,
+                    key: if key == "." { String::new() } else { key },
+                    reason: one_line(&e.into_inner().to_string()),
+                }
+            })?;
+        config.validate().map_err(|(key, reason)| ConfigError {
+            source: source.to_owned(),
+            key: key.to_owned(),
+            reason,
+        })?;
+        Ok(config)
+    }
+
+    /// Range and consistency checks serde cannot express.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.school.name.trim().is_empty() {
+            return Err(("school.name", "must not be empty".into()));
+        }
+        if self.kiosk.name.trim().is_empty() {
+            return Err(("kiosk.name", "must not be empty".into()));
+        }
+        if !(5..=600).contains(&self.kiosk.idle_timeout_secs) {
+            return Err((
+                "kiosk.idle_timeout_secs",
+                format!(
+                    "{} is outside 5..=600 seconds",
+                    self.kiosk.idle_timeout_secs
+                ),
+            ));
+        }
+        if !(1..=10).contains(&self.kiosk.max_scan_attempts) {
+            return Err((
+                "kiosk.max_scan_attempts",
+                format!("{} is outside 1..=10", self.kiosk.max_scan_attempts),
+            ));
+        }
+        if self.storage.database.as_os_str().is_empty() {
+            return Err(("storage.database", "must name a file".into()));
+        }
+        Ok(())
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        source: path.display().to_string(),
+        key: String::new(),
+        reason: format!("cannot read: {e}"),
+    })
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `VESTIBULE_KIOSK__IDLE_TIMEOUT_SECS` -> `["kiosk", "idle_timeout_secs"]`: `__` separates
+/// levels because keys themselves contain `_`.
+fn env_key(name: &str) -> Option<Vec<String>> {
+    if RESERVED_ENV.contains(&name) {
+        return None;
+    }
+    let rest = name.strip_prefix("VESTIBULE_")?;
+    if !rest.contains("__") {
+        return None;
+    }
+    Some(rest.split("__").map(str::to_lowercase).collect())
+}
+
+/// An override's value is read as a TOML value when it is one (`30`, `true`, `["a"]`) and as a
+/// plain string otherwise, so `VESTIBULE_SCHOOL__NAME=Lincoln Elementary` needs no quotes.
+fn parse_env_value(raw: &str) -> toml::Value {
+    format!("v = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()))
+}
+
+fn set_path(table: &mut toml::Table, key: &[String], value: toml::Value) -> Result<(), String> {
+    let (last, parents) = key.split_last().ok_or("empty key")?;
+    let mut current = table;
+    for part in parents {
+        let entry = current
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{part}` is not a section"))?;
+    }
+    current.insert(last.clone(), value);
+    Ok(())
+}
+
+/// A complete kiosk.toml with every key at its default and a comment for each
+/// (`vestibule config example`). A test proves it loads back to the defaults.
+pub const EXAMPLE: &str = r#"# Vestibule kiosk configuration (/etc/vestibule/kiosk.toml).
+# Every key is optional; the values below are the defaults. Unknown keys are refused.
+# Any key can be overridden from the environment: VESTIBULE_<SECTION>__<KEY>=value,
+# e.g. VESTIBULE_KIOSK__IDLE_TIMEOUT_SECS=30.
+
+[school]
+# Printed on badges and shown on the attract screen.
+name = "Demo Elementary School"
+
+[kiosk]
+# Names this kiosk in audits and alerts.
+name = "Main lobby"
+# Language the attract screen starts in: "en" or "es" (visitors can switch).
+language = "en"
+# Seconds without a touch or scan before any screen returns to the attract screen (5-600).
+idle_timeout_secs = 20
+# An expired licence or passport: "accept" (it still proves identity) or "refuse" (front office).
+expired_id = "accept"
+# Failed scans in a row before the visitor is asked to see the front office (1-10).
+max_scan_attempts = 3
+
+[storage]
+# The database: registry cache, watchlists, visits, audit log and alert outbox.
+database = "/var/lib/vestibule/vestibule.redb"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env() -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    #[test]
+    fn example_loads_to_the_defaults() {
+        let config = Config::from_toml("example", EXAMPLE, no_env()).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_key() {
+        let err = Config::from_toml("k.toml", "[kiosk]\nidle_timeout = 5\n", no_env()).unwrap_err();
+        assert_eq!(err.source, "k.toml");
+        assert_eq!(err.key, "kiosk.idle_timeout");
+        assert!(err.reason.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_type_names_key() {
+        let err =
+            Config::from_toml("k.toml", "[kiosk]\nlanguage = \"fr\"\n", no_env()).unwrap_err();
+        assert_eq!(err.key, "kiosk.language");
+    }
+
+    #[test]
+    fn out_of_range_value_is_refused() {
+        let err =
+            Config::from_toml("k.toml", "[kiosk]\nidle_timeout_secs = 1\n", no_env()).unwrap_err();
+        assert_eq!(err.key, "kiosk.idle_timeout_secs");
+        assert!(err
+            .to_string()
+            .starts_with("k.toml: key `kiosk.idle_timeout_secs`: 1 is outside"));
+    }
+
+    #[test]
+    fn syntax_error_is_one_line() {
+        let err = Config::from_toml("k.toml", "[kiosk\n", no_env()).unwrap_err();
+        assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let env = vec![
+            ("VESTIBULE_KIOSK__IDLE_TIMEOUT_SECS".into(), "45".into()),
+            ("VESTIBULE_SCHOOL__NAME".into(), "Lincoln Elementary".into()),
+            ("VESTIBULE_DB".into(), "/tmp/x.redb".into()),
+            ("PATH".into(), "/bin".into()),
+        ];
+        let config = Config::from_toml("k.toml", "[kiosk]\nidle_timeout_secs = 30\n", env).unwrap();
+        assert_eq!(config.kiosk.idle_timeout_secs, 45);
+        assert_eq!(config.school.name, "Lincoln Elementary");
+    }
+
+    #[test]
+    fn bad_environment_override_names_the_variable() {
+        let env = vec![("VESTIBULE_KIOSK__LANGUAGE".into(), "klingon".into())];
+        let err = Config::from_toml("k.toml", "", env).unwrap_err();
+        assert_eq!(err.source, "environment variable VESTIBULE_KIOSK__LANGUAGE");
+        assert_eq!(err.key, "kiosk.language");
+        let env = vec![("VESTIBULE_KIOSK__COLOUR".into(), "red".into())];
+        let err = Config::from_toml("k.toml", "", env).unwrap_err();
+        assert_eq!(err.key, "kiosk.colour");
+    }
+}

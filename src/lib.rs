@@ -1,0 +1,13 @@
+//! Vestibule: an open, self-hosted school lobby visitor kiosk.
+//!
+//! Data flows one way: bytes from the ID reader -> [`identity`] -> screening -> the kiosk flow
+//! -> effects (screen, badge, door relay, alerts). The core modules are pure (no IO, no clock,
+//! no environment); the edges adapt the world to them. See ARCHITECTURE.md for the map.
+//!
+//! - [`identity`]: scanner bytes -> `Identity` (AAMVA PDF417, ICAO 9303 MRZ, invitations). Pure.
+//! - [`config`]: `kiosk.toml` loading and validation.
+//! - [`ui`]: the Slint UI; the only module that touches generated UI types.
+
+pub mod config;
+pub mod identity;
+pub mod ui;

@@ -1,0 +1,132 @@
+//! The `vestibule` command: parses arguments, builds the edges, calls the core. Nothing else.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cli::Refusal;
+use time::Date;
+use vestibule::config::{self, Config};
+
+/// Open, self-hosted school lobby visitor kiosk.
+#[derive(Parser)]
+#[command(name = "vestibule", version, about, propagate_version = true)]
+struct Cli {
+    /// The kiosk config file [default: /etc/vestibule/kiosk.toml when present].
+    #[arg(long, global = true, env = "VESTIBULE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read identity documents.
+    #[command(subcommand)]
+    Id(IdCommand),
+    /// Write or check kiosk.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum IdCommand {
+    /// Read ONE raw scan from stdin and print what the kiosk keeps of it, as JSON.
+    Parse {
+        /// Judge expiry and MRZ birth centuries as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = cli::id::parse_date)]
+        today: Option<Date>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print a complete kiosk.toml with every key and a comment for each.
+    Example,
+    /// Validate a kiosk.toml (and any VESTIBULE_* overrides); exit 2 naming file, key and reason.
+    Check { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    init_logging();
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => return usage_error(e),
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Refusal(message)) => {
+            eprintln!("vestibule: {}", message.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Cli) -> Result<(), Refusal> {
+    match args.command {
+        Command::Id(IdCommand::Parse { today }) => {
+            cli::id::parse(today.unwrap_or_else(cli::id::local_today))
+        }
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            Config::load(Some(&file), std::env::vars())?;
+            println!("{}: ok", file.display());
+            Ok(())
+        }
+    }
+}
+
+/// clap prints several lines of usage; the contract is one line on stderr and exit 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    eprintln!("vestibule: {first} (see vestibule --help)");
+    ExitCode::from(2)
+}
+
+/// Logs go to stderr; the level comes from VESTIBULE_LOG (default `warn` for commands, so
+/// stdout stays machine-readable and nothing personal is ever printed at info or above).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VESTIBULE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// A panic is a bug, but the person at the kiosk or the script calling us still gets one line,
+/// not a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("vestibule: internal error{place}; please report it");
+    }));
+}
