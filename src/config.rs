@@ -15,7 +15,7 @@ pub const DEFAULT_PATH: &str = "/etc/vestibule/kiosk.toml";
 /// Environment variables that are not config overrides (they name files or set logging).
 const RESERVED_ENV: &[&str] = &["VESTIBULE_DB", "VESTIBULE_CONFIG", "VESTIBULE_LOG"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub school: School,
@@ -66,16 +66,6 @@ pub enum ExpiredIdPolicy {
 pub struct Storage {
     /// The redb database (registry cache, watchlists, visits, audit, outbox).
     pub database: PathBuf,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            school: School::default(),
-            kiosk: Kiosk::default(),
-            storage: Storage::default(),
-        }
-    }
 }
 
 impl Default for School {
