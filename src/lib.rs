@@ -10,4 +10,6 @@
 
 pub mod config;
 pub mod identity;
+pub mod screening;
+pub mod store;
 pub mod ui;

@@ -29,6 +29,17 @@ enum Command {
     /// Write or check kiosk.toml.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The offender registry: import, synthesise, benchmark.
+    #[command(subcommand)]
+    Registry(cli::registry::RegistryCommand),
+    /// The school's own lists (custody, banned, expelled, trespass, dismissed, other).
+    #[command(subcommand)]
+    Watchlist(cli::watchlist::WatchlistCommand),
+    /// Screen visitors against the registry and the watchlists.
+    Screen(cli::screen::ScreenArgs),
+    /// Staff decisions about flagged visitors: "not a match", reset, audit.
+    #[command(subcommand)]
+    Decision(cli::screen::DecisionCommand),
 }
 
 #[derive(Subcommand)]
@@ -79,6 +90,10 @@ fn run(args: Cli) -> Result<(), Refusal> {
             println!("{}: ok", file.display());
             Ok(())
         }
+        Command::Registry(command) => cli::registry::run(command),
+        Command::Watchlist(command) => cli::watchlist::run(command),
+        Command::Screen(args) => cli::screen::run(args),
+        Command::Decision(command) => cli::screen::decide(command),
     }
 }
 

@@ -2,6 +2,9 @@
 //! arguments and dispatches here.
 
 pub mod id;
+pub mod registry;
+pub mod screen;
+pub mod watchlist;
 
 /// A command failed because of its input: one line on stderr, exit 2.
 pub struct Refusal(pub String);

@@ -1,0 +1,487 @@
+//! `vestibule registry import | synth | bench` (contracts.md section 2, issue 3).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use vestibule::store::Store;
+
+use super::Refusal;
+
+/// `--db PATH`, else `$VESTIBULE_DB`, else `./vestibule.redb`.
+#[derive(Args, Clone, Debug)]
+pub struct DbArg {
+    /// The database file.
+    #[arg(long = "db", env = "VESTIBULE_DB", default_value = "vestibule.redb")]
+    pub path: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum RegistryCommand {
+    /// Replace the registry with a registry CSV v1, atomically.
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        /// One row per name (primary and aliases), see contracts.md section 2.
+        file: PathBuf,
+    },
+    /// Write a realistic synthetic registry CSV (for demos, tests and benchmarks).
+    Synth {
+        /// How many people (each has a primary row and 0-3 aliases).
+        #[arg(long)]
+        people: u64,
+        /// The same seed always gives the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Folder holding the census name files (see data/README.md).
+        #[arg(long, default_value = "data")]
+        names: PathBuf,
+    },
+    /// Measure recall and false alarms per variant class on a synthetic registry, with
+    /// KeepnTrack's scheme side by side, plus import time and query latency.
+    Bench(bench::BenchArgs),
+}
+
+pub fn run(command: RegistryCommand) -> Result<(), Refusal> {
+    match command {
+        RegistryCommand::Import { db, file } => import(&db, &file),
+        RegistryCommand::Synth {
+            people,
+            seed,
+            out,
+            names,
+        } => synth(people, seed, &out, &names),
+        RegistryCommand::Bench(args) => bench::run(args),
+    }
+}
+
+fn import(db: &DbArg, file: &Path) -> Result<(), Refusal> {
+    let store = open_store(db)?;
+    let started = Instant::now();
+    let summary = store.import_registry(open_input(file)?)?;
+    println!(
+        "imported {} names ({} aliases) of {} people, {} distinct name terms, from {} in {:.1} s",
+        summary.rows,
+        summary.aliases,
+        summary.groups,
+        summary.terms,
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn open_store(db: &DbArg) -> Result<Store, Refusal> {
+    Ok(Store::open(&db.path)?)
+}
+
+pub fn open_input(file: &Path) -> Result<BufReader<File>, Refusal> {
+    File::open(file)
+        .map(|f| BufReader::with_capacity(1 << 20, f))
+        .map_err(|e| Refusal(format!("cannot read {}: {e}", file.display())))
+}
+
+/// `vestibule registry synth`: writes the registry CSV v1 of `people` synthetic registrants.
+fn synth(people: u64, seed: u64, out: &Path, names: &Path) -> Result<(), Refusal> {
+    use vestibule::screening::synth::{Shape, Synth};
+    let tables = name_tables(names)?;
+    let mut synth = Synth::new(&tables, seed);
+    let mut csv = csv::Writer::from_path(out)
+        .map_err(|e| Refusal(format!("cannot write {}: {e}", out.display())))?;
+    csv.write_record(SYNTH_HEADER)?;
+    let mut rows = 0u64;
+    for n in 1..=people {
+        let person = synth.person(n, Shape::Any);
+        write_person(&mut csv, &mut synth, &person)?;
+        rows += person.rows.len() as u64;
+    }
+    csv.flush()?;
+    println!(
+        "wrote {rows} names of {people} synthetic people to {} (seed {seed})",
+        out.display()
+    );
+    Ok(())
+}
+
+pub const SYNTH_HEADER: [&str; 12] = [
+    "record_id",
+    "name_kind",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "suffix",
+    "dob",
+    "sex",
+    "jurisdiction",
+    "city",
+    "offense",
+    "updated",
+];
+
+pub fn write_person<W: std::io::Write>(
+    csv: &mut csv::Writer<W>,
+    synth: &mut vestibule::screening::synth::Synth,
+    person: &vestibule::screening::synth::SynthPerson,
+) -> Result<(), Refusal> {
+    let details = synth.details();
+    for row in &person.rows {
+        let dob = row
+            .dob
+            .map(vestibule::store::schema::iso)
+            .unwrap_or_default();
+        let kind = if row.alias { "alias" } else { "primary" };
+        let (city, offense, updated) = if row.alias {
+            ("", "", "")
+        } else {
+            (
+                details[0].as_str(),
+                details[1].as_str(),
+                details[2].as_str(),
+            )
+        };
+        csv.write_record([
+            person.record_id.as_str(),
+            kind,
+            &row.last,
+            &row.first,
+            &row.middle,
+            &row.suffix,
+            &dob,
+            person.sex.as_str(),
+            person.jurisdiction,
+            city,
+            offense,
+            updated,
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn name_tables(dir: &Path) -> Result<vestibule::screening::synth::NameTables, Refusal> {
+    let read = |file: &str| {
+        let path = dir.join(file);
+        std::fs::read_to_string(&path)
+            .map_err(|e| Refusal(format!("cannot read {}: {e} (see --names)", path.display())))
+    };
+    Ok(vestibule::screening::synth::NameTables::parse(
+        &read("census1990-male-first.txt")?,
+        &read("census1990-female-first.txt")?,
+        &read("census1990-last.txt")?,
+    ))
+}
+
+/// `vestibule registry bench`: recall per variant class, false alarms on clean visitors,
+/// KeepnTrack's scheme on the same visitors, import time, database size and query latency.
+pub mod bench {
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+    use std::time::Instant;
+
+    use clap::Args;
+    use vestibule::screening::score::{self, keepntrack};
+    use vestibule::screening::synth::{Shape, Synth, SynthPerson, Variant};
+    use vestibule::screening::{RegistryIndex, Visitor};
+    use vestibule::store::{RedbIndex, Store};
+
+    use super::{name_tables, write_person, Refusal, SYNTH_HEADER};
+
+    #[derive(Args)]
+    pub struct BenchArgs {
+        /// Registry size in people (about 1.9 name rows each).
+        #[arg(long, default_value_t = 50_000)]
+        people: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// True matches per variant class.
+        #[arg(long, default_value_t = 200)]
+        per_class: usize,
+        /// Clean visitors (a fifth of them namesakes of a registrant born years apart).
+        #[arg(long, default_value_t = 2000)]
+        clean: usize,
+        /// Watchlist entries (60% without a date of birth).
+        #[arg(long, default_value_t = 400)]
+        watchlist: usize,
+        #[arg(long, default_value = "data")]
+        names: PathBuf,
+        /// Where to build the database [default: a temporary file, removed afterwards].
+        #[arg(long)]
+        db: Option<PathBuf>,
+    }
+
+    struct Target {
+        variant: Variant,
+        person: SynthPerson,
+    }
+
+    pub fn run(args: BenchArgs) -> Result<(), Refusal> {
+        let tables = name_tables(&args.names)?;
+        let scratch = std::env::temp_dir().join(format!("vestibule-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch)?;
+        let db_path = args
+            .db
+            .clone()
+            .unwrap_or_else(|| scratch.join("bench.redb"));
+        let _ = std::fs::remove_file(&db_path);
+        let result = run_in(&args, &tables, &scratch, &db_path);
+        let _ = std::fs::remove_dir_all(&scratch);
+        result
+    }
+
+    fn run_in(
+        args: &BenchArgs,
+        tables: &vestibule::screening::synth::NameTables,
+        scratch: &std::path::Path,
+        db_path: &std::path::Path,
+    ) -> Result<(), Refusal> {
+        let mut synth = Synth::new(tables, args.seed);
+        let registry_csv = scratch.join("registry.csv");
+        let mut csv = csv::Writer::from_path(&registry_csv)?;
+        csv.write_record(SYNTH_HEADER)?;
+        let wanted = Variant::ALL.len() * args.per_class;
+        let stride = (args.people / (wanted as u64 + 1)).max(1);
+        let mut targets: Vec<Target> = Vec::new();
+        let mut namesakes: Vec<SynthPerson> = Vec::new();
+        for n in 1..=args.people {
+            let person = if n % stride == 0 && targets.len() < wanted {
+                let variant = Variant::ALL[targets.len() % Variant::ALL.len()];
+                let person = synth.person(n, variant.shape());
+                targets.push(Target {
+                    variant,
+                    person: person.clone(),
+                });
+                person
+            } else {
+                let person = synth.person(n, Shape::Any);
+                if n % 7 == 3 && namesakes.len() < args.clean / 5 {
+                    namesakes.push(person.clone());
+                }
+                person
+            };
+            write_person(&mut csv, &mut synth, &person)?;
+        }
+        csv.flush()?;
+        drop(csv);
+
+        let watch_csv = scratch.join("watchlist.csv");
+        let mut csv = csv::Writer::from_path(&watch_csv)?;
+        csv.write_record([
+            "entry_id",
+            "list",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "dob",
+            "sex",
+            "action",
+            "note",
+        ])?;
+        for i in 0..args.watchlist {
+            let v = synth.clean_visitor(None);
+            let dob = if i % 5 < 3 {
+                String::new()
+            } else {
+                v.dob.map(|d| d.to_string()).unwrap_or_default()
+            };
+            let list = ["custody", "banned", "trespass", "expelled"][i % 4];
+            let action = if i % 3 == 0 { "deny" } else { "alert" };
+            csv.write_record([
+                format!("W-{i}").as_str(),
+                list,
+                &v.last_name,
+                &v.first_name,
+                "",
+                &dob,
+                "",
+                action,
+                "",
+            ])?;
+        }
+        csv.flush()?;
+        drop(csv);
+
+        let store = Store::open(db_path)?;
+        let started = Instant::now();
+        let summary = store.import_registry(super::open_input(&registry_csv)?)?;
+        let import_s = started.elapsed().as_secs_f64();
+        store.import_watchlist(super::open_input(&watch_csv)?)?;
+        drop(store);
+        let db_mb = std::fs::metadata(db_path)?.len() as f64 / 1e6;
+
+        let opened = Instant::now();
+        let store = Store::open(db_path)?;
+        let screener = store.screener()?;
+        let first = &targets
+            .first()
+            .ok_or_else(|| Refusal("no targets: raise --people".into()))?
+            .person;
+        screener.screen(&synth.visitor_variant(first, Variant::Exact), None)?;
+        let first_answer_ms = opened.elapsed().as_secs_f64() * 1e3;
+
+        let read = store.begin_read()?;
+        let index = RedbIndex::open(&read)?.ok_or_else(|| Refusal("no registry".into()))?;
+        let mut latencies = Vec::new();
+        println!(
+            "registry: {} people, {} name rows, {} terms; watchlist {}; seed {}",
+            summary.groups, summary.rows, summary.terms, args.watchlist, args.seed
+        );
+        println!("import {import_s:.2} s, database {db_mb:.1} MB, first answer after open {first_answer_ms:.1} ms");
+        println!(
+            "{:<30} {:>6} {:>10} {:>12}",
+            "class", "n", "vestibule", "keepntrack"
+        );
+        let (mut found_all, mut knt_all, mut total) = (0usize, 0usize, 0usize);
+        for variant in Variant::ALL {
+            let (mut n, mut found, mut knt) = (0, 0, 0);
+            for target in targets.iter().filter(|t| t.variant == variant) {
+                let visitor = synth.visitor_variant(&target.person, variant);
+                let t = Instant::now();
+                let flags = screener.screen(&visitor, None)?;
+                latencies.push(t.elapsed().as_secs_f64() * 1e6);
+                n += 1;
+                found += usize::from(
+                    flags
+                        .iter()
+                        .any(|f| f.candidate.record_id == target.person.record_id),
+                );
+                knt += usize::from(keepntrack_finds(
+                    &index,
+                    &visitor,
+                    &target.person.record_id,
+                )?);
+            }
+            println!(
+                "{:<30} {:>6} {:>9.1}% {:>11.1}%",
+                variant.name(),
+                n,
+                pct(found, n),
+                pct(knt, n)
+            );
+            found_all += found;
+            knt_all += knt;
+            total += n;
+        }
+        println!(
+            "{:<30} {:>6} {:>9.2}% {:>11.2}%",
+            "recall, all classes",
+            total,
+            pct(found_all, total),
+            pct(knt_all, total)
+        );
+
+        let (mut flagged, mut flagged_namesakes, mut knt_flagged, mut knt_candidates) =
+            (0, 0, 0, 0usize);
+        let mut by_watchlist = 0;
+        for i in 0..args.clean {
+            let namesake = if i % 5 == 0 {
+                namesakes.get(i / 5)
+            } else {
+                None
+            };
+            let visitor = synth.clean_visitor(namesake);
+            let t = Instant::now();
+            let flags = screener.screen(&visitor, None)?;
+            latencies.push(t.elapsed().as_secs_f64() * 1e6);
+            flagged += usize::from(!flags.is_empty());
+            by_watchlist += usize::from(
+                !flags.is_empty()
+                    && flags
+                        .iter()
+                        .all(|f| f.source == vestibule::store::Source::Watchlist),
+            );
+            flagged_namesakes += usize::from(namesake.is_some() && !flags.is_empty());
+            let knt = keepntrack_count(&index, &visitor)?;
+            knt_flagged += usize::from(knt > 0);
+            knt_candidates += knt;
+        }
+        println!(
+            "clean visitors flagged: vestibule {:.2}% ({} of {}; {} namesakes, {} by the watchlist alone), keepntrack {:.1}% ({:.1} candidates each)",
+            pct(flagged, args.clean),
+            flagged,
+            args.clean,
+            flagged_namesakes,
+            by_watchlist,
+            pct(knt_flagged, args.clean),
+            knt_candidates as f64 / args.clean.max(1) as f64
+        );
+        latencies.sort_by(f64::total_cmp);
+        let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+        println!(
+            "latency per visitor (registry + watchlist + decisions): p50 {:.0} us, p99 {:.0} us, max {:.0} us over {} visitors",
+            at(0.5),
+            at(0.99),
+            latencies.last().copied().unwrap_or(0.0),
+            latencies.len()
+        );
+        println!("threshold {}", score::THRESHOLD);
+        Ok(())
+    }
+
+    fn pct(a: usize, b: usize) -> f64 {
+        100.0 * a as f64 / b.max(1) as f64
+    }
+
+    /// Rows sharing an exact name term with the visitor: every row KeepnTrack's points can reach
+    /// 40 with needs one (first + sex is 39).
+    fn keepntrack_rows(index: &RedbIndex, visitor: &Visitor) -> Result<HashSet<u32>, Refusal> {
+        let subject = visitor.subject();
+        let mut terms = vec![
+            subject.name.last.glued.clone(),
+            subject.name.first.glued.clone(),
+        ];
+        terms.extend(subject.name.middle.first().map(|m| m.glued.clone()));
+        let mut rows = HashSet::new();
+        for term in terms.iter().filter(|t| !t.is_empty()) {
+            if let Some(id) = index.term_id(term)? {
+                index.with_postings(id, &mut |blob| {
+                    vestibule::screening::index::all_postings(blob, |_, row| {
+                        rows.insert(row);
+                    })
+                })?;
+            }
+        }
+        Ok(rows)
+    }
+
+    fn keepntrack_scores(
+        index: &RedbIndex,
+        visitor: &Visitor,
+    ) -> Result<Vec<(String, u8)>, Refusal> {
+        let subject = visitor.subject();
+        let mut out = Vec::new();
+        for row in keepntrack_rows(index, visitor)? {
+            if let Some(row) = index.row(row)? {
+                let record = score::Subject {
+                    name: row.name(),
+                    dob: row.dob,
+                    sex: row.sex,
+                };
+                out.push((row.record_id, keepntrack::score(&subject, &record)));
+            }
+        }
+        Ok(out)
+    }
+
+    fn keepntrack_finds(
+        index: &RedbIndex,
+        visitor: &Visitor,
+        record_id: &str,
+    ) -> Result<bool, Refusal> {
+        Ok(keepntrack_scores(index, visitor)?
+            .iter()
+            .any(|(id, s)| id == record_id && *s >= keepntrack::THRESHOLD))
+    }
+
+    /// How many people KeepnTrack would flag for this visitor.
+    fn keepntrack_count(index: &RedbIndex, visitor: &Visitor) -> Result<usize, Refusal> {
+        let people: HashSet<String> = keepntrack_scores(index, visitor)?
+            .into_iter()
+            .filter(|(_, s)| *s >= keepntrack::THRESHOLD)
+            .map(|(id, _)| id)
+            .collect();
+        Ok(people.len())
+    }
+}

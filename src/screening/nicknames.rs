@@ -1,0 +1,106 @@
+//! Nickname groups from `data/nicknames.csv` (carltonnorthern/nicknames, Apache-2.0), embedded
+//! at compile time so the engine needs no file at run time.
+//!
+//! Two given names are related when one is a nickname of the other (`BOB` / `ROBERT`) or both
+//! are nicknames of the same formal name (`BOB` / `ROB`, through `ROBERT`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::normalise::fold;
+
+const NICKNAMES_CSV: &str = include_str!("../../data/nicknames.csv");
+
+struct Table {
+    /// formal name -> its nicknames
+    nicknames: HashMap<String, Vec<String>>,
+    /// nickname -> the formal names it shortens
+    formals: HashMap<String, Vec<String>>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Table {
+            nicknames: HashMap::new(),
+            formals: HashMap::new(),
+        };
+        for line in NICKNAMES_CSV.lines().skip(1) {
+            let mut fields = line.split(',');
+            let (Some(formal), Some(_), Some(nick)) = (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let (formal, nick) = (fold(formal), fold(nick));
+            if formal.is_empty() || nick.is_empty() || formal == nick {
+                continue;
+            }
+            table
+                .nicknames
+                .entry(formal.clone())
+                .or_default()
+                .push(nick.clone());
+            table.formals.entry(nick).or_default().push(formal);
+        }
+        table
+    })
+}
+
+/// Every given name related to `name` (folded upper-case), not including `name` itself.
+pub fn related(name: &str) -> Vec<String> {
+    let table = table();
+    let mut out: HashSet<&str> = HashSet::new();
+    if let Some(nicks) = table.nicknames.get(name) {
+        out.extend(nicks.iter().map(String::as_str));
+    }
+    if let Some(formals) = table.formals.get(name) {
+        for formal in formals {
+            out.insert(formal);
+            if let Some(siblings) = table.nicknames.get(formal) {
+                out.extend(siblings.iter().map(String::as_str));
+            }
+        }
+    }
+    out.remove(name);
+    let mut related: Vec<String> = out.into_iter().map(str::to_owned).collect();
+    related.sort();
+    related
+}
+
+/// Whether two different given names belong to one nickname group.
+pub fn are_related(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    let table = table();
+    let shortens = |nick: &str, formal: &str| {
+        table
+            .nicknames
+            .get(formal)
+            .is_some_and(|n| n.iter().any(|x| x == nick))
+    };
+    if shortens(a, b) || shortens(b, a) {
+        return true;
+    }
+    // siblings: both shorten one formal name
+    match (table.formals.get(a), table.formals.get(b)) {
+        (Some(fa), Some(fb)) => fa.iter().any(|f| fb.contains(f)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nicknames_relate_both_ways_and_through_the_formal_name() {
+        assert!(are_related("BOB", "ROBERT"));
+        assert!(are_related("ROBERT", "BOB"));
+        assert!(are_related("BOB", "ROB"));
+        assert!(!are_related("ROBERT", "ROBERT"));
+        assert!(!are_related("ROBERT", "MICHAEL"));
+        assert!(related("WILLIAM").contains(&"BILL".to_owned()));
+        assert!(related("BILL").contains(&"WILLIAM".to_owned()));
+    }
+}

@@ -1,0 +1,477 @@
+//! Scoring one registry name against the visitor, field by field, with the reasons staff see.
+//!
+//! Points (0-100, clamped). Names: last 30, first 30, middle 15 (only when both sides have one),
+//! each scaled by how the names agree: exact 1.0, nickname 0.9, one typo 0.85, one part of a
+//! compound surname 0.95, first name found as the other side's middle name 0.9, middle initial
+//! 0.6. Dates of birth: exact 30, day/month transposed 26, a day off 25, a year off 25, one digit
+//! off 12, unknown on either side 20, different -30. A middle name or suffix that contradicts
+//! costs 10. Sex never adds points: it only orders candidates with equal scores.
+//!
+//! [`THRESHOLD`] (75) is the one rule that flags: it needs two names AND a near date of birth,
+//! or first + middle + exact date of birth (a married name), or, with no date on one side, last +
+//! first name. First name + date of birth alone (60), or a namesake born years apart (30), never
+//! flags: that is what keeps ordinary parents out of the office.
+
+use strsim::osa_distance;
+use time::Date;
+
+use super::dob::{self, DobMatch};
+use super::nicknames;
+use super::normalise::{NameForm, PersonName, MIN_TYPO_LEN};
+use crate::identity::Sex;
+
+/// A candidate at or above this score is handed to staff. Chosen by `vestibule registry bench`
+/// (see README): every variant class of a true match reaches it, first name + date of birth alone
+/// and namesakes born years apart do not.
+pub const THRESHOLD: u8 = 75;
+
+const LAST: f32 = 30.0;
+const FIRST: f32 = 30.0;
+const MIDDLE: f32 = 15.0;
+const CONTRADICTION: f32 = -10.0;
+/// Reading the visitor's first/last name the other way round costs a little.
+const SWAPPED: f32 = -5.0;
+
+/// The facts compared: a visitor or one registry name.
+#[derive(Clone, Debug)]
+pub struct Subject {
+    pub name: PersonName,
+    pub dob: Option<Date>,
+    pub sex: Option<Sex>,
+}
+
+/// The outcome for one registry name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    pub score: u8,
+    pub reasons: Vec<&'static str>,
+    /// Both sexes known and equal / different; `None` when either is unknown.
+    pub sex_agrees: Option<bool>,
+}
+
+impl Assessment {
+    pub fn flagged(&self) -> bool {
+        self.score >= THRESHOLD
+    }
+}
+
+pub fn assess(visitor: &Subject, record: &Subject) -> Assessment {
+    let mut names = names_points(&visitor.name, &record.name);
+    if let Some(mut swapped) = swapped_points(&visitor.name, &record.name) {
+        if swapped.0 + SWAPPED > names.0 {
+            swapped.0 += SWAPPED;
+            swapped.1.push("swapped");
+            names = swapped;
+        }
+    }
+    let (mut points, mut reasons) = names;
+    let dob = dob::compare(visitor.dob, record.dob);
+    points += dob_points(dob);
+    reasons.push(dob.reason());
+    let sex_agrees = match (visitor.sex, record.sex) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => None,
+    };
+    match sex_agrees {
+        Some(true) => reasons.push("sex"),
+        Some(false) => reasons.push("sex:different"),
+        None => {}
+    }
+    Assessment {
+        score: points.round().clamp(0.0, 100.0) as u8,
+        reasons,
+        sex_agrees,
+    }
+}
+
+fn dob_points(dob: DobMatch) -> f32 {
+    match dob {
+        DobMatch::Exact => 30.0,
+        DobMatch::Transposed => 26.0,
+        DobMatch::DayOff | DobMatch::YearOff => 25.0,
+        DobMatch::DigitOff => 12.0,
+        DobMatch::Unknown => 20.0,
+        DobMatch::Different => -30.0,
+    }
+}
+
+type Points = (f32, Vec<&'static str>);
+
+fn names_points(visitor: &PersonName, record: &PersonName) -> Points {
+    let mut points = 0.0;
+    let mut reasons = Vec::new();
+    if let Some((sim, reason)) = surname_similarity(&visitor.last, &record.last) {
+        points += LAST * sim;
+        reasons.push(reason);
+    }
+    let first = first_similarity(visitor, record);
+    if let Some((sim, reason, _)) = first {
+        points += FIRST * sim;
+        reasons.push(reason);
+    }
+    // The middle names left once the first name has been matched (it may have used one).
+    let used = first.map(|(_, _, used)| used).unwrap_or(Used::Nothing);
+    let visitor_middle: Vec<&NameForm> = match used {
+        Used::VisitorMiddle(i) => visitor
+            .middle
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, m)| m)
+            .collect(),
+        _ => visitor.middle.iter().collect(),
+    };
+    let record_middle: Vec<&NameForm> = match used {
+        // the visitor goes by the middle name: their middle (initial) may be the record's first
+        Used::RecordMiddle(i) => record
+            .middle
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, m)| m)
+            .chain(std::iter::once(&record.first))
+            .collect(),
+        _ => record.middle.iter().collect(),
+    };
+    if !visitor_middle.is_empty() && !record_middle.is_empty() {
+        match middle_similarity(&visitor_middle, &record_middle) {
+            Some((sim, reason)) => {
+                points += MIDDLE * sim;
+                reasons.push(reason);
+            }
+            None => {
+                points += CONTRADICTION;
+                reasons.push("middle:different");
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (&visitor.suffix, &record.suffix) {
+        if a != b {
+            points += CONTRADICTION;
+            reasons.push("suffix:different");
+        }
+    }
+    (points, reasons)
+}
+
+/// The visitor's names read as `first last` the other way round (a form filled in wrongly).
+fn swapped_points(visitor: &PersonName, record: &PersonName) -> Option<Points> {
+    if visitor.first.is_empty() || visitor.last.is_empty() {
+        return None;
+    }
+    let swapped = PersonName {
+        last: visitor.first.clone(),
+        first: visitor.last.clone(),
+        middle: visitor.middle.clone(),
+        suffix: visitor.suffix.clone(),
+    };
+    // Only worth it when the plain reading misses one of the two names.
+    let plain_last = surname_similarity(&visitor.last, &record.last).is_some();
+    let plain_first = first_similarity(visitor, record).is_some();
+    (!(plain_last && plain_first)).then(|| names_points(&swapped, record))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Exact,
+    Nickname,
+    Typo,
+}
+
+/// How two name tokens agree; `given` allows nicknames.
+fn token_match(a: &str, b: &str, given: bool) -> Option<Kind> {
+    if a.is_empty() || b.is_empty() {
+        None
+    } else if a == b {
+        Some(Kind::Exact)
+    } else if given && nicknames::are_related(a, b) {
+        Some(Kind::Nickname)
+    } else if a.len() >= MIN_TYPO_LEN && b.len() >= MIN_TYPO_LEN && osa_distance(a, b) == 1 {
+        Some(Kind::Typo)
+    } else {
+        None
+    }
+}
+
+fn kind_weight(kind: Kind) -> f32 {
+    match kind {
+        Kind::Exact => 1.0,
+        Kind::Nickname => 0.9,
+        Kind::Typo => 0.85,
+    }
+}
+
+fn surname_similarity(visitor: &NameForm, record: &NameForm) -> Option<(f32, &'static str)> {
+    let whole = token_match(&visitor.glued, &record.glued, false).map(|kind| match kind {
+        Kind::Exact => (1.0, "last"),
+        _ => (kind_weight(kind), "last:typo"),
+    });
+    if matches!(whole, Some((w, _)) if w >= 1.0) {
+        return whole;
+    }
+    // A compound surname matches on any one part (GARCIA LOPEZ / LOPEZ, DE LA CRUZ / CRUZ).
+    let compound = visitor.parts.len() > 1
+        || record.parts.len() > 1
+        || visitor.parts != visitor.tokens
+        || record.parts != record.tokens;
+    let mut best = whole;
+    if compound {
+        for a in &visitor.parts {
+            for b in &record.parts {
+                if let Some(kind) = token_match(a, b, false) {
+                    let sim = 0.95 * kind_weight(kind);
+                    if best.is_none_or(|(w, _)| sim > w) {
+                        best = Some((sim, "last:part"));
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Which middle name the first-name match used, so it is not counted twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Used {
+    Nothing,
+    RecordMiddle(usize),
+    VisitorMiddle(usize),
+}
+
+fn first_similarity(
+    visitor: &PersonName,
+    record: &PersonName,
+) -> Option<(f32, &'static str, Used)> {
+    let direct = given_match(&visitor.first, &record.first)
+        .map(|(sim, reason)| (sim, reason, Used::Nothing));
+    if matches!(direct, Some((w, _, _)) if w >= 1.0) {
+        return direct;
+    }
+    let mut best = direct;
+    let mut consider = |sim: f32, reason: &'static str, used: Used| {
+        if best.is_none_or(|(w, _, _)| sim > w) {
+            best = Some((sim, reason, used));
+        }
+    };
+    // Goes by the middle name: the visitor's first is the record's middle, or the other way.
+    for (i, middle) in record.middle.iter().enumerate() {
+        if let Some((sim, _)) = given_match(&visitor.first, middle) {
+            consider(0.9 * sim, "first:middle", Used::RecordMiddle(i));
+        }
+    }
+    for (i, middle) in visitor.middle.iter().enumerate() {
+        if let Some((sim, _)) = given_match(middle, &record.first) {
+            consider(0.9 * sim, "first:middle", Used::VisitorMiddle(i));
+        }
+    }
+    best
+}
+
+fn given_match(a: &NameForm, b: &NameForm) -> Option<(f32, &'static str)> {
+    if a.is_initial() || b.is_initial() {
+        return None;
+    }
+    if let Some(kind) = token_match(&a.glued, &b.glued, true) {
+        return Some(match kind {
+            Kind::Exact => (1.0, "first"),
+            Kind::Nickname => (0.9, "first:nickname"),
+            Kind::Typo => (0.85, "first:typo"),
+        });
+    }
+    // `MARY ANN` / `MARY`: one given name of several
+    if a.tokens.len() > 1 || b.tokens.len() > 1 {
+        for x in &a.tokens {
+            for y in &b.tokens {
+                if x.len() > 1 && y.len() > 1 && x == y {
+                    return Some((0.9, "first:part"));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn middle_similarity(visitor: &[&NameForm], record: &[&NameForm]) -> Option<(f32, &'static str)> {
+    let mut best: Option<(f32, &'static str)> = None;
+    for a in visitor {
+        for b in record {
+            let found = if a.is_initial() || b.is_initial() {
+                (a.glued.as_bytes().first() == b.glued.as_bytes().first())
+                    .then_some((0.6, "middle:initial"))
+            } else {
+                token_match(&a.glued, &b.glued, true).map(|kind| match kind {
+                    Kind::Exact => (1.0, "middle"),
+                    Kind::Nickname => (0.9, "middle:nickname"),
+                    Kind::Typo => (0.85, "middle:typo"),
+                })
+            };
+            if let Some((sim, reason)) = found {
+                if best.is_none_or(|(w, _)| sim > w) {
+                    best = Some((sim, reason));
+                }
+            }
+        }
+    }
+    best
+}
+
+/// KeepnTrack's published scheme, for comparison only: exact last 25, middle 14, first 35,
+/// date of birth exact 22 / within a year 15, sex 4; it flags at 40.
+pub mod keepntrack {
+    use super::Subject;
+
+    pub const THRESHOLD: u8 = 40;
+
+    pub fn score(visitor: &Subject, record: &Subject) -> u8 {
+        let (v, r) = (&visitor.name, &record.name);
+        let mut points = 0u8;
+        if !v.last.is_empty() && v.last.glued == r.last.glued {
+            points += 25;
+        }
+        let middle = |n: &super::PersonName| n.middle.first().map(|m| m.glued.clone());
+        if middle(v).is_some() && middle(v) == middle(r) {
+            points += 14;
+        }
+        if !v.first.is_empty() && v.first.glued == r.first.glued {
+            points += 35;
+        }
+        if let (Some(a), Some(b)) = (visitor.dob, record.dob) {
+            if a == b {
+                points += 22;
+            } else if (a - b).whole_days().abs() <= 365 {
+                points += 15;
+            }
+        }
+        if visitor.sex.is_some() && visitor.sex == record.sex {
+            points += 4;
+        }
+        points
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn subject(last: &str, first: &str, middle: &str, dob: Option<Date>) -> Subject {
+        Subject {
+            name: PersonName::new(last, first, middle, ""),
+            dob,
+            sex: Some(Sex::M),
+        }
+    }
+
+    const DOB: Option<Date> = Some(date!(1975 - 03 - 07));
+
+    fn score(visitor: &Subject, record: &Subject) -> u8 {
+        assess(visitor, record).score
+    }
+
+    #[test]
+    fn every_variant_class_reaches_the_threshold() {
+        let record = subject("MCDONALD", "ROBERT", "JAMES", DOB);
+        let cases = [
+            subject("MCDONALD", "ROBERT", "JAMES", DOB),
+            subject("MCDONALD", "ROBERT", "", DOB),
+            subject("MCDONALD", "ROBERT", "J", DOB),
+            subject("MCDONALD", "BOB", "", DOB),
+            subject("MACDONALD", "ROBERT", "", DOB),
+            subject("MCDONALD", "ROBRET", "", DOB),
+            subject("MC DONALD", "ROBERT", "", DOB),
+            subject("MCDONALD", "JAMES", "", DOB),
+            subject("SMITH", "ROBERT", "JAMES", DOB),
+            subject("MCDONALD", "ROBERT", "", Some(date!(1975 - 07 - 03))),
+            subject("MCDONALD", "ROBERT", "", Some(date!(1975 - 03 - 08))),
+            subject("MCDONALD", "ROBERT", "", Some(date!(1976 - 03 - 07))),
+            subject("MCDONALD", "ROBERT", "", None),
+            subject("MCDONALD", "BOB", "", Some(date!(1976 - 03 - 07))),
+            subject("MCDONALD", "ROBERT", "JAMES", Some(date!(1985 - 03 - 07))),
+        ];
+        for visitor in cases {
+            let a = assess(&visitor, &record);
+            assert!(a.flagged(), "{:?} -> {a:?}", visitor.name);
+        }
+    }
+
+    #[test]
+    fn compound_and_particle_surnames_match_in_part() {
+        let record = subject("GARCIA-LOPEZ", "MARIA", "", DOB);
+        assert!(score(&subject("LOPEZ", "MARIA", "", DOB), &record) >= THRESHOLD);
+        assert!(score(&subject("GARCIA LOPEZ", "MARIA", "", DOB), &record) >= THRESHOLD);
+        let particle = subject("DE LA CRUZ", "ANA", "", DOB);
+        assert!(score(&subject("DELACRUZ", "ANA", "", DOB), &particle) >= THRESHOLD);
+        assert!(score(&subject("CRUZ", "ANA", "", DOB), &particle) >= THRESHOLD);
+        let apostrophe = subject("O'BRIEN", "SEAN", "", DOB);
+        assert_eq!(
+            score(&subject("OBRIEN", "SEAN", "", DOB), &apostrophe),
+            60 + 30
+        );
+    }
+
+    #[test]
+    fn ordinary_parents_are_not_flagged() {
+        let record = subject("JOHNSON", "MICHAEL", "DAVID", DOB);
+        // shares a first name and a birthday
+        assert!(!assess(&subject("PETERSON", "MICHAEL", "", DOB), &record).flagged());
+        // shares a surname and a birthday
+        assert!(!assess(&subject("JOHNSON", "KEVIN", "", DOB), &record).flagged());
+        // a namesake born years apart
+        assert!(!assess(
+            &subject("JOHNSON", "MICHAEL", "DAVID", Some(date!(1988 - 11 - 02))),
+            &record
+        )
+        .flagged());
+        // name and a one-digit-off date, nothing else
+        assert!(!assess(
+            &subject("JOHNSON", "MICHAEL", "", Some(date!(1985 - 03 - 07))),
+            &record
+        )
+        .flagged());
+        // first name, middle initial and birthday (a married name needs the full middle name)
+        assert!(!assess(&subject("PETERSON", "MICHAEL", "D", DOB), &record).flagged());
+    }
+
+    #[test]
+    fn contradicting_suffix_and_middle_cost_points() {
+        let record = Subject {
+            name: PersonName::new("SMITH", "JOHN", "PAUL", "SR"),
+            dob: DOB,
+            sex: None,
+        };
+        let junior = Subject {
+            name: PersonName::new("SMITH JR", "JOHN", "PAUL", ""),
+            dob: DOB,
+            sex: None,
+        };
+        let plain = Subject {
+            name: PersonName::new("SMITH", "JOHN", "PAUL", ""),
+            dob: DOB,
+            sex: None,
+        };
+        assert!(score(&junior, &record) < score(&plain, &record));
+        let other_middle = subject("SMITH", "JOHN", "MARK", DOB);
+        assert!(score(&other_middle, &record) < score(&plain, &record));
+    }
+
+    #[test]
+    fn reasons_name_each_agreeing_field() {
+        let record = subject("SMITH", "ROBERT", "", DOB);
+        let a = assess(
+            &subject("SMYTH", "BOB", "", Some(date!(1975 - 07 - 03))),
+            &record,
+        );
+        assert_eq!(
+            a.reasons,
+            vec!["last:typo", "first:nickname", "dob:transposed", "sex"]
+        );
+        assert_eq!(a.sex_agrees, Some(true));
+    }
+
+    #[test]
+    fn keepntrack_flags_first_name_and_birthday() {
+        let record = subject("JOHNSON", "MICHAEL", "", DOB);
+        let parent = subject("PETERSON", "MICHAEL", "", DOB);
+        assert!(keepntrack::score(&parent, &record) >= keepntrack::THRESHOLD);
+    }
+}

@@ -1,0 +1,357 @@
+//! Registry and watchlist imports (contracts.md sections 2 and 3).
+//!
+//! Streaming: rows go to redb as they are read; memory holds only the index under construction
+//! (the vocabulary and 12 bytes per name term) and the set of record ids seen. Atomic: all of it
+//! happens in one write transaction that commits only after the last row was accepted.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use redb::{ReadableDatabase, WriteTransaction};
+
+use super::schema::{
+    self, DELETIONS, META, POSTINGS, REGISTRY_DETAILS, REGISTRY_ROWS, TERMS, TERM_TEXT, WATCHLIST,
+};
+use super::{Store, StoreError};
+use crate::screening::index::{IndexBuilder, RowId};
+use crate::screening::NameRow;
+
+/// What an import did, for its one-line summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Name rows (registry) or entries (watchlist).
+    pub rows: u64,
+    /// Distinct people (registry) or distinct lists (watchlist).
+    pub groups: u64,
+    pub aliases: u64,
+    pub terms: u64,
+}
+
+const REGISTRY_REQUIRED: &[&str] = &[
+    "record_id",
+    "name_kind",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "suffix",
+    "dob",
+    "sex",
+    "jurisdiction",
+];
+/// Staff-facing columns kept when present (with `jurisdiction`).
+const REGISTRY_DETAIL_COLUMNS: &[&str] = &[
+    "race", "height", "weight", "hair", "eyes", "city", "offense", "photo", "updated",
+];
+const WATCHLIST_REQUIRED: &[&str] = &[
+    "entry_id",
+    "list",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "dob",
+    "sex",
+    "action",
+    "note",
+];
+pub const WATCHLIST_LISTS: &[&str] = &[
+    "custody",
+    "banned",
+    "expelled",
+    "trespass",
+    "dismissed",
+    "other",
+];
+pub const WATCHLIST_ACTIONS: &[&str] = &["alert", "deny"];
+
+/// Column positions by name, after checking the required ones are all there.
+struct Columns(HashMap<String, usize>);
+
+impl Columns {
+    fn read<R: Read>(csv: &mut csv::Reader<R>, required: &[&str]) -> Result<Columns, StoreError> {
+        let headers = csv.headers().map_err(csv_error)?;
+        let map: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                (
+                    h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(),
+                    i,
+                )
+            })
+            .collect();
+        if let Some(missing) = required.iter().find(|c| !map.contains_key(**c)) {
+            return Err(StoreError::BadRow {
+                line: 1,
+                reason: format!("the header has no `{missing}` column"),
+            });
+        }
+        Ok(Columns(map))
+    }
+
+    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
+        self.0
+            .get(column)
+            .and_then(|&i| record.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+}
+
+fn csv_error(e: csv::Error) -> StoreError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let reason = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        _ => e.to_string().replace('\n', " "),
+    };
+    StoreError::BadRow { line, reason }
+}
+
+/// Control characters never belong in a name; the store uses one as its field separator.
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn parse_common(
+    columns: &Columns,
+    record: &csv::StringRecord,
+    line: u64,
+    id_column: &str,
+) -> Result<NameRow, StoreError> {
+    let bad = |reason: String| StoreError::BadRow { line, reason };
+    let record_id = clean(columns.get(record, id_column));
+    if record_id.is_empty() {
+        return Err(bad(format!("`{id_column}` is empty")));
+    }
+    let dob_text = columns.get(record, "dob");
+    let dob = if dob_text.is_empty() {
+        None
+    } else {
+        Some(
+            schema::parse_iso(dob_text)
+                .ok_or_else(|| bad("`dob` is not a date (YYYY-MM-DD)".into()))?,
+        )
+    };
+    let sex = schema::parse_sex(columns.get(record, "sex"))
+        .map_err(|_| bad("`sex` must be M, F or empty".into()))?;
+    let row = NameRow {
+        record_id,
+        alias: false,
+        last_name: clean(columns.get(record, "last_name")),
+        first_name: clean(columns.get(record, "first_name")),
+        middle_name: clean(columns.get(record, "middle_name")),
+        suffix: clean(columns.get(record, "suffix")),
+        dob,
+        sex,
+    };
+    if row.name().last.is_empty() && row.name().first.is_empty() {
+        return Err(bad("the row has no name".into()));
+    }
+    Ok(row)
+}
+
+impl Store {
+    /// Replaces the whole registry with the CSV in `input` (contracts.md section 2).
+    pub fn import_registry(&self, input: impl Read) -> Result<ImportSummary, StoreError> {
+        let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        let columns = Columns::read(&mut csv, REGISTRY_REQUIRED)?;
+        let write = self.db().begin_write()?;
+        write.delete_table(REGISTRY_ROWS)?;
+        write.delete_table(DELETIONS)?;
+        write.delete_table(POSTINGS)?;
+        write.delete_table(REGISTRY_DETAILS)?;
+        write.delete_table(TERMS)?;
+        write.delete_table(TERM_TEXT)?;
+
+        let mut builder = IndexBuilder::default();
+        // record_id -> the primary row's date of birth (an alias without one is compared with it)
+        let mut people: HashMap<String, Option<time::Date>> = HashMap::new();
+        let mut summary = ImportSummary {
+            rows: 0,
+            groups: 0,
+            aliases: 0,
+            terms: 0,
+        };
+        {
+            let mut rows = write.open_table(REGISTRY_ROWS)?;
+            let mut details = write.open_table(REGISTRY_DETAILS)?;
+            let mut record = csv::StringRecord::new();
+            while csv.read_record(&mut record).map_err(csv_error)? {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let mut row = parse_common(&columns, &record, line, "record_id")?;
+                let bad = |reason: &str| StoreError::BadRow {
+                    line,
+                    reason: reason.to_owned(),
+                };
+                row.alias = match columns
+                    .get(&record, "name_kind")
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
+                    "primary" => false,
+                    "alias" => true,
+                    _ => return Err(bad("`name_kind` must be primary or alias")),
+                };
+                let jurisdiction = columns.get(&record, "jurisdiction");
+                if jurisdiction.len() != 2 || !jurisdiction.chars().all(|c| c.is_ascii_alphabetic())
+                {
+                    return Err(bad("`jurisdiction` must be a two-letter code"));
+                }
+                if row.alias && row.dob.is_none() {
+                    // A registry that leaves an alias's date empty means "same person": use the
+                    // primary's (when it came first), so a namesake born years apart is not
+                    // flagged on names alone.
+                    row.dob = people.get(&row.record_id).copied().flatten();
+                }
+                if !row.alias {
+                    if people.insert(row.record_id.clone(), row.dob).is_some() {
+                        return Err(bad("a second primary row for this record_id"));
+                    }
+                    details.insert(
+                        row.record_id.as_str(),
+                        details_json(&columns, &record, jurisdiction).as_str(),
+                    )?;
+                }
+                let row_id = RowId::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
+                rows.insert(row_id, schema::encode_row(&row, &[]).as_slice())?;
+                builder.add(row_id, &row.name(), row.dob);
+                summary.rows += 1;
+                summary.aliases += u64::from(row.alias);
+            }
+        }
+        summary.groups = people.len() as u64;
+        drop(people);
+        summary.terms = write_index(&write, builder)?;
+        {
+            let mut meta = write.open_table(META)?;
+            meta.insert("registry_rows", summary.rows)?;
+            meta.insert("registry_people", summary.groups)?;
+        }
+        write.commit()?;
+        Ok(summary)
+    }
+
+    /// Replaces every watchlist with the CSV in `input` (contracts.md section 3).
+    pub fn import_watchlist(&self, input: impl Read) -> Result<ImportSummary, StoreError> {
+        let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        let columns = Columns::read(&mut csv, WATCHLIST_REQUIRED)?;
+        let write = self.db().begin_write()?;
+        write.delete_table(WATCHLIST)?;
+        let mut summary = ImportSummary {
+            rows: 0,
+            groups: 0,
+            aliases: 0,
+            terms: 0,
+        };
+        let mut lists = HashSet::new();
+        let mut ids = HashSet::new();
+        {
+            let mut table = write.open_table(WATCHLIST)?;
+            let mut record = csv::StringRecord::new();
+            while csv.read_record(&mut record).map_err(csv_error)? {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let row = parse_common(&columns, &record, line, "entry_id")?;
+                let bad = |reason: &str| StoreError::BadRow {
+                    line,
+                    reason: reason.to_owned(),
+                };
+                let list = columns.get(&record, "list").to_ascii_lowercase();
+                if !WATCHLIST_LISTS.contains(&list.as_str()) {
+                    return Err(bad(
+                        "`list` must be custody, banned, expelled, trespass, dismissed or other",
+                    ));
+                }
+                let action = columns.get(&record, "action").to_ascii_lowercase();
+                if !WATCHLIST_ACTIONS.contains(&action.as_str()) {
+                    return Err(bad("`action` must be alert or deny"));
+                }
+                if !ids.insert(row.record_id.clone()) {
+                    return Err(bad("a second row with this entry_id"));
+                }
+                let note = clean(columns.get(&record, "note"));
+                let entry = schema::encode_row(&row, &[&list, &action, &note]);
+                let number = u32::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
+                table.insert(number, entry.as_slice())?;
+                lists.insert(list);
+                summary.rows += 1;
+            }
+        }
+        summary.groups = lists.len() as u64;
+        write
+            .open_table(META)?
+            .insert("watchlist_entries", summary.rows)?;
+        write.commit()?;
+        Ok(summary)
+    }
+
+    /// How many name rows and people the live registry holds.
+    pub fn registry_size(&self) -> Result<(u64, u64), StoreError> {
+        Ok((
+            schema::meta_value(self.db(), "registry_rows")?,
+            schema::meta_value(self.db(), "registry_people")?,
+        ))
+    }
+
+    /// The staff-facing details of a registry record (JSON object), if any.
+    pub fn registry_details(&self, record_id: &str) -> Result<Option<String>, StoreError> {
+        let read = self.db().begin_read()?;
+        let table = match read.open_table(REGISTRY_DETAILS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(table.get(record_id)?.map(|v| v.value().to_owned()))
+    }
+}
+
+fn details_json(columns: &Columns, record: &csv::StringRecord, jurisdiction: &str) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert(
+        "jurisdiction".into(),
+        jurisdiction.to_ascii_uppercase().into(),
+    );
+    for column in REGISTRY_DETAIL_COLUMNS {
+        let value = columns.get(record, column);
+        if !value.is_empty() {
+            object.insert((*column).into(), clean(value).into());
+        }
+    }
+    serde_json::Value::Object(object).to_string()
+}
+
+/// Writes the vocabulary, deletion keys and postings; returns the vocabulary size.
+fn write_index(write: &WriteTransaction, builder: IndexBuilder) -> Result<u64, StoreError> {
+    let built = builder.finish();
+    {
+        let mut terms = write.open_table(TERMS)?;
+        let mut text = write.open_table(TERM_TEXT)?;
+        for (id, term) in built.terms.iter().enumerate() {
+            terms.insert(term.as_str(), id as u32)?;
+            text.insert(id as u32, term.as_str())?;
+        }
+    }
+    {
+        let keys = built.deletion_keys();
+        let mut deletions = write.open_table(DELETIONS)?;
+        let mut ids = Vec::new();
+        for group in keys.chunk_by(|a, b| a.0 == b.0) {
+            ids.clear();
+            for (_, id) in group {
+                ids.extend_from_slice(&id.to_le_bytes());
+            }
+            deletions.insert(group[0].0, ids.as_slice())?;
+        }
+    }
+    {
+        let mut postings = write.open_table(POSTINGS)?;
+        for (term, blob) in built.posting_lists() {
+            postings.insert(term, blob.as_slice())?;
+        }
+    }
+    Ok(built.terms.len() as u64)
+}

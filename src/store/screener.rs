@@ -1,0 +1,128 @@
+//! Screening a visitor against the live registry and the school's watchlists, minus the records
+//! staff already cleared for them. The kiosk and `vestibule screen` both go through here.
+
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+
+use super::decisions::Remembered;
+use super::redb_index::RedbIndex;
+use super::schema::{self, WATCHLIST};
+use super::{Store, StoreError};
+use crate::screening::{self, Candidate, MemoryIndex, Visitor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    Registry,
+    Watchlist,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Registry => "registry",
+            Source::Watchlist => "watchlist",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Source> {
+        match text {
+            "registry" => Some(Source::Registry),
+            "watchlist" => Some(Source::Watchlist),
+            _ => None,
+        }
+    }
+}
+
+/// One record handed to staff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    pub source: Source,
+    pub candidate: Candidate,
+    /// Watchlist entries only: which list, `alert` or `deny`, and the school's note.
+    pub watchlist: Option<WatchlistEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchlistEntry {
+    pub list: String,
+    pub action: String,
+    pub note: String,
+}
+
+/// A consistent snapshot of everything screening reads. Cheap to keep for a batch of visitors.
+pub struct Screener {
+    registry: Option<RedbIndex>,
+    watchlist: MemoryIndex,
+    entries: Vec<WatchlistEntry>,
+    remembered: Remembered,
+    _read: ReadTransaction,
+}
+
+impl Store {
+    pub fn screener(&self) -> Result<Screener, StoreError> {
+        let read = self.db().begin_read()?;
+        let registry = RedbIndex::open(&read)?;
+        let (mut rows, mut entries) = (Vec::new(), Vec::new());
+        match read.open_table(WATCHLIST) {
+            Ok(table) => {
+                for item in table.iter()? {
+                    let (_, bytes) = item?;
+                    if let Some((row, extra)) = schema::decode_row(bytes.value()) {
+                        let field = |i: usize| extra.get(i).cloned().unwrap_or_default();
+                        entries.push(WatchlistEntry {
+                            list: field(0),
+                            action: field(1),
+                            note: field(2),
+                        });
+                        rows.push(row);
+                    }
+                }
+            }
+            Err(redb::TableError::TableDoesNotExist(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let remembered = Remembered::open(&read)?;
+        Ok(Screener {
+            registry,
+            watchlist: MemoryIndex::new(rows),
+            entries,
+            remembered,
+            _read: read,
+        })
+    }
+}
+
+impl Screener {
+    /// Every flagged record for this visitor, best first. `document_last4` completes the
+    /// identity key under which staff decisions are remembered.
+    pub fn screen(
+        &self,
+        visitor: &Visitor,
+        document_last4: Option<&str>,
+    ) -> Result<Vec<Flag>, StoreError> {
+        let cleared = self
+            .remembered
+            .cleared(&screening::identity_key(visitor, document_last4))?;
+        let mut flags = Vec::new();
+        if let Some(registry) = &self.registry {
+            for candidate in screening::screen(registry, visitor)? {
+                flags.push(Flag {
+                    source: Source::Registry,
+                    candidate,
+                    watchlist: None,
+                });
+            }
+        }
+        let Ok(watched) = screening::screen(&self.watchlist, visitor);
+        for candidate in watched {
+            let entry = self.entries.get(candidate.row as usize).cloned();
+            flags.push(Flag {
+                source: Source::Watchlist,
+                candidate,
+                watchlist: entry,
+            });
+        }
+        flags.retain(|f| !cleared.contains(&(f.source, f.candidate.record_id.clone())));
+        flags.sort_by(|a, b| screening::best_first(&a.candidate, &b.candidate));
+        Ok(flags)
+    }
+}
