@@ -8,7 +8,9 @@
 //! - [`config`]: `kiosk.toml` loading and validation.
 //! - [`ui`]: the Slint UI; the only module that touches generated UI types.
 
+pub mod badge;
 pub mod config;
+pub mod hw;
 pub mod identity;
 pub mod screening;
 pub mod store;

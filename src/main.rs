@@ -40,6 +40,15 @@ enum Command {
     /// Staff decisions about flagged visitors: "not a match", reset, audit.
     #[command(subcommand)]
     Decision(cli::screen::DecisionCommand),
+    /// Visitor badges: render the sample badge for a printer.
+    #[command(subcommand)]
+    Badge(BadgeCommand),
+}
+
+#[derive(Subcommand)]
+enum BadgeCommand {
+    /// Render the sample badge to a PNG exactly as the printer would print it.
+    Render(cli::badge::RenderArgs),
 }
 
 #[derive(Subcommand)]
@@ -94,6 +103,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Watchlist(command) => cli::watchlist::run(command),
         Command::Screen(args) => cli::screen::run(args),
         Command::Decision(command) => cli::screen::decide(command),
+        Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
     }
 }
 

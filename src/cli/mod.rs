@@ -1,6 +1,7 @@
 //! What each `vestibule` command does, one module per command group. `main.rs` only parses
 //! arguments and dispatches here.
 
+pub mod badge;
 pub mod id;
 pub mod registry;
 pub mod screen;
