@@ -133,7 +133,7 @@ impl ScanFramer {
 
 /// Removes an AIM symbology identifier (`]` + symbology letter + modifier, e.g. `]L2` for
 /// PDF417, `]Q1` for QR) that readers can be set to prefix.
-fn strip_aim(mut bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn strip_aim(mut bytes: Vec<u8>) -> Vec<u8> {
     if bytes.len() >= 3
         && bytes[0] == b']'
         && bytes[1].is_ascii_alphabetic()

@@ -30,6 +30,21 @@ pub trait PrinterLink {
     ) -> io::Result<Option<Vec<u8>>>;
 }
 
+impl<L: PrinterLink + ?Sized> PrinterLink for Box<L> {
+    fn send(&mut self, job: &[u8]) -> io::Result<()> {
+        (**self).send(job)
+    }
+
+    fn query(
+        &mut self,
+        request: &[u8],
+        len: usize,
+        timeout: Duration,
+    ) -> io::Result<Option<Vec<u8>>> {
+        (**self).query(request, len, timeout)
+    }
+}
+
 /// A printer device file such as `/dev/usb/lp0`, opened for reading and writing.
 pub struct DeviceLink {
     file: File,

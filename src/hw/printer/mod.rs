@@ -7,10 +7,13 @@
 //! - [`dymo`]: DYMO LabelWriter 450 / 450 Turbo raster jobs.
 //! - [`zpl`]: Zebra ZPL II with the badge as one `^GFA` graphic.
 //! - [`link`]: where the bytes go: `/dev/usb/lpN`, a plain file, or TCP port 9100.
+//! - [`service`]: a page in, a [`service::PrintOutcome`] out, with Brother status checked
+//!   before and after each job.
 
 pub mod brother;
 pub mod dymo;
 pub mod link;
+pub mod service;
 pub mod zpl;
 
 use std::fmt;
@@ -70,6 +73,16 @@ impl PrinterKind {
             PrinterKind::Dymo30256 => dymo::LABEL_30256,
             PrinterKind::Zpl203 => zpl::label(203),
             PrinterKind::Zpl300 => zpl::label(300),
+        }
+    }
+
+    /// The Brother media this printer is loaded with; `None` for printers that are not a
+    /// Brother QL (and so have no status replies to check).
+    pub fn brother_media(self) -> Option<brother::Media> {
+        match self {
+            PrinterKind::BrotherQlDk1202 => Some(brother::Media::Dk1202),
+            PrinterKind::BrotherQlDk2205 => Some(brother::Media::Dk2205),
+            _ => None,
         }
     }
 

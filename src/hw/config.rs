@@ -1,0 +1,260 @@
+//! The `[hardware]` section of `kiosk.toml`: which GPIO backend, the pin map and polarities,
+//! the reader's serial device and framing, and the printer's device.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::printer::service::Timeouts;
+use super::printer::PrinterKind;
+use super::reader::FramerConfig;
+use super::relay::Polarity;
+
+/// How the kiosk reaches its GPIO pins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GpioBackend {
+    /// Raspberry Pi through rppal (needs the `pi` build).
+    Rppal,
+    /// Any Linux board's GPIO character device (`chip`) through linux-embedded-hal.
+    Cdev,
+    /// No pins: relay, lamp and inputs are simulated (a kiosk without a door).
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Hardware {
+    /// `rppal`, `cdev` or `none`.
+    pub gpio: GpioBackend,
+    /// The GPIO character device for `cdev`.
+    pub chip: PathBuf,
+    /// Milliseconds the main loop may go without feeding the relay's watchdog.
+    pub watchdog_ms: u64,
+    pub relay: OutputConfig,
+    pub lamp: OutputConfig,
+    pub panic_button: InputConfig,
+    pub door_sensor: InputConfig,
+    pub reader: ReaderConfig,
+    pub printer: PrinterConfig,
+}
+
+/// An output pin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// BCM number on a Pi; line offset on `chip` for `cdev`.
+    pub pin: u32,
+    /// `active-high` or `active-low` (many relay boards).
+    pub polarity: Polarity,
+}
+
+/// An input pin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    /// BCM number on a Pi; line offset on `chip` for `cdev`. Pulled up on a Pi.
+    pub pin: u32,
+    /// Which level means pressed / door open: `active-low` for a contact to ground.
+    pub polarity: Polarity,
+    /// Milliseconds a new level must hold before it counts.
+    pub debounce_ms: u64,
+}
+
+/// The ID/QR reader on a serial port (a UART or a USB scanner in CDC/serial mode).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderConfig {
+    /// The serial device; empty for no reader.
+    pub device: PathBuf,
+    pub baud: u32,
+    /// The suffix the scanner is set to append (e.g. "\u0003"); empty frames on the gap.
+    pub suffix: String,
+    /// Milliseconds of silence that end (or, with a suffix, break) a scan.
+    pub gap_ms: u64,
+    /// Longest believable scan in bytes.
+    pub max_len: usize,
+}
+
+/// The badge printer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrinterConfig {
+    /// Printer and labels (`brother-ql-dk1202`, `brother-ql-dk2205`, `dymo-30256`,
+    /// `zpl-203dpi`, `zpl-300dpi`).
+    pub kind: PrinterKind,
+    /// `/dev/usb/lp0`, or `tcp://HOST:9100` for a network printer.
+    pub device: String,
+    /// Check Brother status before and after each job.
+    pub status: bool,
+    pub status_timeout_ms: u64,
+    pub print_timeout_ms: u64,
+}
+
+impl Default for Hardware {
+    fn default() -> Self {
+        Hardware {
+            gpio: GpioBackend::Rppal,
+            chip: PathBuf::from("/dev/gpiochip0"),
+            watchdog_ms: 2000,
+            relay: OutputConfig {
+                pin: 17,
+                polarity: Polarity::ActiveHigh,
+            },
+            lamp: OutputConfig {
+                pin: 27,
+                polarity: Polarity::ActiveHigh,
+            },
+            panic_button: InputConfig {
+                pin: 22,
+                polarity: Polarity::ActiveLow,
+                debounce_ms: 30,
+            },
+            door_sensor: InputConfig {
+                pin: 23,
+                polarity: Polarity::ActiveLow,
+                debounce_ms: 50,
+            },
+            reader: ReaderConfig::default(),
+            printer: PrinterConfig::default(),
+        }
+    }
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        ReaderConfig {
+            device: PathBuf::from("/dev/ttyACM0"),
+            baud: 9600,
+            suffix: String::new(),
+            gap_ms: 50,
+            max_len: 4096,
+        }
+    }
+}
+
+impl Default for PrinterConfig {
+    fn default() -> Self {
+        PrinterConfig {
+            kind: PrinterKind::BrotherQlDk1202,
+            device: "/dev/usb/lp0".into(),
+            status: true,
+            status_timeout_ms: 2000,
+            print_timeout_ms: 15000,
+        }
+    }
+}
+
+impl ReaderConfig {
+    /// The framer settings.
+    pub fn framer(&self) -> FramerConfig {
+        FramerConfig {
+            suffix: (!self.suffix.is_empty()).then(|| self.suffix.as_bytes().to_vec()),
+            gap: Duration::from_millis(self.gap_ms),
+            max_len: self.max_len,
+        }
+    }
+}
+
+impl PrinterConfig {
+    /// The service's timeouts.
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            status: Duration::from_millis(self.status_timeout_ms),
+            print: Duration::from_millis(self.print_timeout_ms),
+        }
+    }
+}
+
+impl Hardware {
+    /// Range and consistency checks serde cannot express: the dotted key and the reason.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if !(100..=60_000).contains(&self.watchdog_ms) {
+            return Err((
+                "hardware.watchdog_ms",
+                format!("{} is outside 100..=60000", self.watchdog_ms),
+            ));
+        }
+        if self.gpio != GpioBackend::None {
+            let pins = [
+                ("hardware.relay.pin", self.relay.pin),
+                ("hardware.lamp.pin", self.lamp.pin),
+                ("hardware.panic_button.pin", self.panic_button.pin),
+                ("hardware.door_sensor.pin", self.door_sensor.pin),
+            ];
+            for (i, (key, pin)) in pins.iter().enumerate() {
+                if self.gpio == GpioBackend::Rppal && *pin > 53 {
+                    return Err((key, format!("BCM pin {pin} does not exist (0-53)")));
+                }
+                if let Some((other, _)) = pins[..i].iter().find(|(_, p)| p == pin) {
+                    return Err((key, format!("pin {pin} is already `{other}`")));
+                }
+            }
+        }
+        for (key, input) in [
+            ("hardware.panic_button.debounce_ms", &self.panic_button),
+            ("hardware.door_sensor.debounce_ms", &self.door_sensor),
+        ] {
+            if input.debounce_ms > 1000 {
+                return Err((key, format!("{} is over 1000 ms", input.debounce_ms)));
+            }
+        }
+        let reader = &self.reader;
+        if !(1200..=921_600).contains(&reader.baud) {
+            return Err((
+                "hardware.reader.baud",
+                format!("{} is outside 1200..=921600", reader.baud),
+            ));
+        }
+        if !(5..=2000).contains(&reader.gap_ms) {
+            return Err((
+                "hardware.reader.gap_ms",
+                format!("{} is outside 5..=2000", reader.gap_ms),
+            ));
+        }
+        if !reader.suffix.is_empty() && reader.suffix.bytes().all(|b| b == b'\r' || b == b'\n') {
+            return Err((
+                "hardware.reader.suffix",
+                "CR/LF cannot end a scan: licence barcodes carry them inside".into(),
+            ));
+        }
+        if reader.suffix.len() > 4 {
+            return Err((
+                "hardware.reader.suffix",
+                "at most 4 bytes (a scanner's suffix is one or two)".into(),
+            ));
+        }
+        if !(64..=65_536).contains(&reader.max_len) {
+            return Err((
+                "hardware.reader.max_len",
+                format!("{} is outside 64..=65536", reader.max_len),
+            ));
+        }
+        let printer = &self.printer;
+        if printer.device.trim().is_empty() {
+            return Err(("hardware.printer.device", "must name a device".into()));
+        }
+        if let Some(address) = printer.device.strip_prefix("tcp://") {
+            if !address.contains(':') {
+                return Err((
+                    "hardware.printer.device",
+                    format!("`{address}` needs a port, e.g. tcp://{address}:9100"),
+                ));
+            }
+        }
+        if !(100..=30_000).contains(&printer.status_timeout_ms) {
+            return Err((
+                "hardware.printer.status_timeout_ms",
+                format!("{} is outside 100..=30000", printer.status_timeout_ms),
+            ));
+        }
+        if !(1000..=120_000).contains(&printer.print_timeout_ms) {
+            return Err((
+                "hardware.printer.print_timeout_ms",
+                format!("{} is outside 1000..=120000", printer.print_timeout_ms),
+            ));
+        }
+        Ok(())
+    }
+}

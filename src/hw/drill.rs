@@ -1,0 +1,61 @@
+//! `vestibule hw-drill` (hidden): runs a real [`FailSafeRelay`] on a [`FilePin`] and leaves it
+//! by one chosen way, so tests can watch from outside the process that the door ends locked.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use super::failsafe::{self, FailSafeRelay};
+use super::relay::{DoorRelay, Polarity};
+use super::sim::FilePin;
+
+/// The ways out a drill can take.
+pub const WAYS: [&str; 6] = ["stop", "drop", "sigterm", "panic", "stall", "pulse-end"];
+
+/// Pulses the relay (60 s, or 300 ms for `pulse-end`), prints `pulsed`, then leaves by `way`.
+/// `sigterm` and `stall` keep running until the test ends them.
+pub fn run(pin_file: &Path, way: &str, watchdog: Duration) -> Result<(), String> {
+    if !WAYS.contains(&way) {
+        return Err(format!("unknown way `{way}`; expected one of {WAYS:?}"));
+    }
+    failsafe::install().map_err(|e| e.to_string())?;
+    let pin = FilePin::open(pin_file).map_err(|e| format!("{}: {e}", pin_file.display()))?;
+    let relay = DoorRelay::new(pin, Polarity::ActiveHigh).map_err(|e| e.to_string())?;
+    let relay = FailSafeRelay::start(relay, Some(watchdog));
+    let pulse = if way == "pulse-end" {
+        Duration::from_millis(300)
+    } else {
+        Duration::from_secs(60)
+    };
+    relay.pulse(pulse).map_err(|e| e.to_string())?;
+    println!("pulsed");
+    let _ = std::io::stdout().flush();
+    let tick = watchdog / 4;
+    match way {
+        "stop" => relay.stop().map_err(|e| e.to_string()),
+        "drop" => {
+            drop(relay);
+            Ok(())
+        }
+        "panic" => {
+            // Leaked, as a relay held by a UI event loop that never unwinds: only the panic
+            // hook can lock the door.
+            let _relay: &'static FailSafeRelay<FilePin> = Box::leak(Box::new(relay));
+            panic!("relay drill: a bug in the main loop")
+        }
+        "stall" => loop {
+            std::thread::sleep(Duration::from_secs(1));
+        },
+        "pulse-end" => {
+            for _ in 0..(Duration::from_secs(1).as_millis() / tick.as_millis().max(1)) {
+                relay.feed();
+                std::thread::sleep(tick);
+            }
+            Ok(())
+        }
+        _ => loop {
+            relay.feed();
+            std::thread::sleep(tick);
+        },
+    }
+}
