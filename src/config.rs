@@ -21,6 +21,10 @@ pub struct Config {
     pub school: School,
     pub kiosk: Kiosk,
     pub storage: Storage,
+    pub visit: Visit,
+    pub staff: Staff,
+    /// Door relay, lamp, input pins, ID reader and printer (see `hw::config`).
+    pub hardware: crate::hw::config::Hardware,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,6 +47,58 @@ pub struct Kiosk {
     pub expired_id: ExpiredIdPolicy,
     /// Failed scans in a row before the visitor is sent to the front office.
     pub max_scan_attempts: u32,
+    /// Seconds the door stays unlocked (and "the door is open" shows) after a cleared visit.
+    pub door_unlock_secs: u32,
+}
+
+/// What a visitor picks at the kiosk once cleared: why they came, then where they are going.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Visit {
+    /// Purpose buttons, in screen order; the id names the button (`purpose:<id>`).
+    pub purposes: Vec<Choice>,
+    /// Destination/host buttons, in screen order (`destination:<id>`).
+    pub destinations: Vec<Choice>,
+}
+
+/// One button of a configured list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Stable id: lower-case letters, digits and `-`; used in accessible labels and records.
+    pub id: String,
+    /// English text on the button and the badge.
+    pub label: String,
+    /// Spanish text on the button (the badge stays in English for the staff reading it).
+    pub label_es: String,
+}
+
+impl Choice {
+    fn new(id: &str, label: &str, label_es: &str) -> Choice {
+        Choice {
+            id: id.into(),
+            label: label.into(),
+            label_es: label_es.into(),
+        }
+    }
+}
+
+/// Who may open the staff screens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Staff {
+    /// One entry per person; `vestibule kiosk --sim` adds the demo PIN 2468 when this is empty.
+    pub pins: Vec<StaffPin>,
+}
+
+/// A staff member's PIN, stored only as an argon2id hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPin {
+    /// Names the operator in the audit log.
+    pub operator: String,
+    /// PHC string (`$argon2id$v=19$...`).
+    pub hash: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +140,36 @@ impl Default for Kiosk {
             idle_timeout_secs: 20,
             expired_id: ExpiredIdPolicy::Accept,
             max_scan_attempts: 3,
+            door_unlock_secs: 5,
+        }
+    }
+}
+
+impl Default for Visit {
+    fn default() -> Self {
+        Visit {
+            purposes: vec![
+                Choice::new("visitor", "Visitor", "Visitante"),
+                Choice::new("volunteer", "Volunteer", "Voluntario"),
+                Choice::new(
+                    "contractor",
+                    "Contractor or vendor",
+                    "Contratista o proveedor",
+                ),
+                Choice::new(
+                    "pickup",
+                    "Pick-up or early dismissal",
+                    "Recoger o salida temprana",
+                ),
+                Choice::new("late-arrival", "Late-arrival drop-off", "Llegada tarde"),
+                Choice::new("staff", "Staff without badge", "Personal sin gafete"),
+            ],
+            destinations: vec![
+                Choice::new("office", "Front office", "Oficina"),
+                Choice::new("library", "Library", "Biblioteca"),
+                Choice::new("gym", "Gym", "Gimnasio"),
+                Choice::new("classroom", "Classroom", "Salón de clases"),
+            ],
         }
     }
 }
@@ -204,10 +290,90 @@ impl Config {
                 format!("{} is outside 1..=10", self.kiosk.max_scan_attempts),
             ));
         }
+        if !(1..=60).contains(&self.kiosk.door_unlock_secs) {
+            return Err((
+                "kiosk.door_unlock_secs",
+                format!("{} is outside 1..=60 seconds", self.kiosk.door_unlock_secs),
+            ));
+        }
         if self.storage.database.as_os_str().is_empty() {
             return Err(("storage.database", "must name a file".into()));
         }
+        check_choices("visit.purposes", &self.visit.purposes)?;
+        check_choices("visit.destinations", &self.visit.destinations)?;
+        self.hardware.validate()?;
+        self.check_staff()
+    }
+
+    fn check_staff(&self) -> Result<(), (&'static str, String)> {
+        let pins = &self.staff.pins;
+        for (i, pin) in pins.iter().enumerate() {
+            if pin.operator.trim().is_empty() {
+                return Err(("staff.pins", format!("entry {}: operator is empty", i + 1)));
+            }
+            if pins[..i].iter().any(|p| p.operator == pin.operator) {
+                return Err((
+                    "staff.pins",
+                    format!("operator `{}` appears twice", pin.operator),
+                ));
+            }
+            if !crate::kiosk::pin::is_valid_hash(&pin.hash) {
+                return Err((
+                    "staff.pins",
+                    format!(
+                        "operator `{}`: hash is not an argon2 PHC string",
+                        pin.operator
+                    ),
+                ));
+            }
+        }
         Ok(())
+    }
+}
+
+/// A configured button list must be non-empty with unique, label-safe ids: the ids become
+/// accessible labels (`purpose:<id>`) that scripts and tests rely on.
+fn check_choices(key: &'static str, choices: &[Choice]) -> Result<(), (&'static str, String)> {
+    if choices.is_empty() {
+        return Err((key, "must list at least one entry".into()));
+    }
+    for (i, choice) in choices.iter().enumerate() {
+        let id_ok = !choice.id.is_empty()
+            && choice
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_ok {
+            return Err((
+                key,
+                format!(
+                    "entry {}: id `{}` must be lower-case letters, digits and `-`",
+                    i + 1,
+                    choice.id
+                ),
+            ));
+        }
+        if choices[..i].iter().any(|c| c.id == choice.id) {
+            return Err((key, format!("id `{}` appears twice", choice.id)));
+        }
+        if choice.label.trim().is_empty() || choice.label_es.trim().is_empty() {
+            return Err((key, format!("id `{}`: labels must not be empty", choice.id)));
+        }
+    }
+    Ok(())
+}
+
+impl Config {
+    /// The staff PINs `--sim` runs with: the configured ones, or the demo PIN 2468.
+    pub fn sim_staff_pins(&self) -> Vec<StaffPin> {
+        if self.staff.pins.is_empty() {
+            vec![StaffPin {
+                operator: "demo".into(),
+                hash: crate::kiosk::pin::SIM_PIN_HASH.into(),
+            }]
+        } else {
+            self.staff.pins.clone()
+        }
     }
 }
 
@@ -283,10 +449,126 @@ idle_timeout_secs = 20
 expired_id = "accept"
 # Failed scans in a row before the visitor is asked to see the front office (1-10).
 max_scan_attempts = 3
+# Seconds the door stays unlocked, and "the door is open" shows, after a cleared visit (1-60).
+door_unlock_secs = 5
 
 [storage]
 # The database: registry cache, watchlists, visits, audit log and alert outbox.
 database = "/var/lib/vestibule/vestibule.redb"
+
+# What a cleared visitor picks: why they came, then where they are going. Each list shows in
+# this order; `id` (lower-case letters, digits, -) names the button (`purpose:<id>`,
+# `destination:<id>`) and goes into visit records; `label` / `label_es` are the button text.
+[[visit.purposes]]
+id = "visitor"
+label = "Visitor"
+label_es = "Visitante"
+
+[[visit.purposes]]
+id = "volunteer"
+label = "Volunteer"
+label_es = "Voluntario"
+
+[[visit.purposes]]
+id = "contractor"
+label = "Contractor or vendor"
+label_es = "Contratista o proveedor"
+
+[[visit.purposes]]
+id = "pickup"
+label = "Pick-up or early dismissal"
+label_es = "Recoger o salida temprana"
+
+[[visit.purposes]]
+id = "late-arrival"
+label = "Late-arrival drop-off"
+label_es = "Llegada tarde"
+
+[[visit.purposes]]
+id = "staff"
+label = "Staff without badge"
+label_es = "Personal sin gafete"
+
+[[visit.destinations]]
+id = "office"
+label = "Front office"
+label_es = "Oficina"
+
+[[visit.destinations]]
+id = "library"
+label = "Library"
+label_es = "Biblioteca"
+
+[[visit.destinations]]
+id = "gym"
+label = "Gym"
+label_es = "Gimnasio"
+
+[[visit.destinations]]
+id = "classroom"
+label = "Classroom"
+label_es = "Salón de clases"
+
+[staff]
+# Who may open the staff screens: one entry per person, the PIN stored only as an argon2id hash:
+#   [[staff.pins]]
+#   operator = "Ms Rivera"
+#   hash = "$argon2id$v=19$m=19456,t=2,p=1$..."
+# Five wrong PINs in a row lock the pad for five minutes. Empty: the staff screens stay shut
+# (`vestibule kiosk --sim` then uses the demo PIN 2468).
+pins = []
+
+[hardware]
+# GPIO for the door relay, lamp and input pins: "rppal" (Raspberry Pi), "cdev" (any Linux
+# board's GPIO character device) or "none" (no pins; relay, lamp and inputs simulated).
+gpio = "rppal"
+# The GPIO character device for "cdev".
+chip = "/dev/gpiochip0"
+# Milliseconds the kiosk's main loop may stall before the door relay is forced off (100-60000).
+watchdog_ms = 2000
+
+# Pins are BCM numbers on a Pi (line offsets on `chip` for "cdev"); polarity "active-high" or
+# "active-low" says which level energises the relay or lamp, or means pressed / door open.
+[hardware.relay]
+pin = 17
+polarity = "active-high"
+
+[hardware.lamp]
+pin = 27
+polarity = "active-high"
+
+[hardware.panic_button]
+pin = 22
+polarity = "active-low"
+# Milliseconds a new level must hold before it counts (0-1000).
+debounce_ms = 30
+
+[hardware.door_sensor]
+pin = 23
+polarity = "active-low"
+debounce_ms = 50
+
+[hardware.reader]
+# The ID/QR reader's serial device: a UART (/dev/serial0) or a USB scanner in CDC/serial mode.
+device = "/dev/ttyACM0"
+baud = 9600
+# The suffix the scanner appends, e.g. "\u0003"; empty ends a scan on the gap alone. Never "\r"
+# or "\n": licence barcodes carry those inside.
+suffix = ""
+# Milliseconds of silence that end a scan (or, with a suffix, mark it cut off) (5-2000).
+gap_ms = 50
+# Longest believable scan in bytes (64-65536).
+max_len = 4096
+
+[hardware.printer]
+# brother-ql-dk1202, brother-ql-dk2205, dymo-30256, zpl-203dpi or zpl-300dpi.
+kind = "brother-ql-dk1202"
+# /dev/usb/lp0, or tcp://HOST:9100 for a network printer.
+device = "/dev/usb/lp0"
+# Ask a Brother for its status before and after each badge (paper out, cover open, wrong labels).
+status = true
+status_timeout_ms = 2000
+print_timeout_ms = 15000
 "#;
 
 #[cfg(test)]
@@ -345,6 +627,34 @@ mod tests {
         let config = Config::from_toml("k.toml", "[kiosk]\nidle_timeout_secs = 30\n", env).unwrap();
         assert_eq!(config.kiosk.idle_timeout_secs, 45);
         assert_eq!(config.school.name, "Lincoln Elementary");
+    }
+
+    #[test]
+    fn purposes_need_unique_label_safe_ids() {
+        let twice = "[[visit.purposes]]\nid = \"a\"\nlabel = \"A\"\nlabel_es = \"A\"\n".repeat(2);
+        let err = Config::from_toml("k.toml", &twice, no_env()).unwrap_err();
+        assert_eq!(err.key, "visit.purposes");
+        assert!(err.reason.contains("twice"), "{err}");
+        let bad = "[[visit.destinations]]\nid = \"Gym 2\"\nlabel = \"G\"\nlabel_es = \"G\"\n";
+        let err = Config::from_toml("k.toml", bad, no_env()).unwrap_err();
+        assert_eq!(err.key, "visit.destinations");
+        let err = Config::from_toml("k.toml", "[visit]\npurposes = []\n", no_env()).unwrap_err();
+        assert_eq!(err.key, "visit.purposes");
+    }
+
+    #[test]
+    fn staff_pins_must_be_argon2_hashes() {
+        let plain = "[[staff.pins]]\noperator = \"Ms Rivera\"\nhash = \"2468\"\n";
+        let err = Config::from_toml("k.toml", plain, no_env()).unwrap_err();
+        assert_eq!(err.key, "staff.pins");
+        assert!(!err.to_string().contains("2468"), "never echo a PIN: {err}");
+        let hashed = format!(
+            "[[staff.pins]]\noperator = \"Ms Rivera\"\nhash = \"{}\"\n",
+            crate::kiosk::pin::SIM_PIN_HASH
+        );
+        let config = Config::from_toml("k.toml", &hashed, no_env()).unwrap();
+        assert_eq!(config.sim_staff_pins()[0].operator, "Ms Rivera");
+        assert_eq!(Config::default().sim_staff_pins()[0].operator, "demo");
     }
 
     #[test]

@@ -5,13 +5,17 @@
 //! no environment); the edges adapt the world to them. See ARCHITECTURE.md for the map.
 //!
 //! - [`identity`]: scanner bytes -> `Identity` (AAMVA PDF417, ICAO 9303 MRZ, invitations). Pure.
+//! - [`kiosk`]: the visit flow: a pure state machine, events in, effects out.
 //! - [`config`]: `kiosk.toml` loading and validation.
+//! - [`app`]: the running kiosk: the flow wired to the store, hardware and UI.
 //! - [`ui`]: the Slint UI; the only module that touches generated UI types.
 
+pub mod app;
 pub mod badge;
 pub mod config;
 pub mod hw;
 pub mod identity;
+pub mod kiosk;
 pub mod screening;
 pub mod store;
 pub mod ui;

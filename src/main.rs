@@ -43,6 +43,18 @@ enum Command {
     /// Visitor badges: render the sample badge for a printer.
     #[command(subcommand)]
     Badge(BadgeCommand),
+    /// Run the kiosk (so far: scripted and headless against simulated hardware).
+    Kiosk(cli::kiosk::KioskArgs),
+    /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
+    #[command(hide = true)]
+    HwDrill {
+        #[arg(long)]
+        pin_file: PathBuf,
+        #[arg(long)]
+        way: String,
+        #[arg(long, default_value_t = 300)]
+        watchdog_ms: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -67,6 +79,12 @@ enum ConfigCommand {
     Example,
     /// Validate a kiosk.toml (and any VESTIBULE_* overrides); exit 2 naming file, key and reason.
     Check { file: PathBuf },
+    /// Read a staff PIN (4-12 digits) from stdin and print its `[[staff.pins]]` entry.
+    HashPin {
+        /// Who the PIN belongs to, as the audit log will name them.
+        #[arg(long)]
+        operator: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,11 +117,23 @@ fn run(args: Cli) -> Result<(), Refusal> {
             println!("{}: ok", file.display());
             Ok(())
         }
+        Command::Config(ConfigCommand::HashPin { operator }) => cli::kiosk::hash_pin(&operator),
         Command::Registry(command) => cli::registry::run(command),
         Command::Watchlist(command) => cli::watchlist::run(command),
         Command::Screen(args) => cli::screen::run(args),
         Command::Decision(command) => cli::screen::decide(command),
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
+        Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
+        Command::HwDrill {
+            pin_file,
+            way,
+            watchdog_ms,
+        } => vestibule::hw::drill::run(
+            &pin_file,
+            &way,
+            std::time::Duration::from_millis(watchdog_ms),
+        )
+        .map_err(Refusal),
     }
 }
 

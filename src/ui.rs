@@ -1,9 +1,216 @@
 //! The Slint UI. Generated types stay inside this module; the rest of the crate talks to the
-//! screens only through the adapters here.
+//! screens only through the adapters here: [`present`] copies the kiosk flow's state into the
+//! `Api` global (ui/api.slint), [`on_tap`] hands every tap back as a [`Tap`]. The screens
+//! decide nothing.
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::config::{Choice, Language};
+use crate::identity::DocumentKind;
+use crate::kiosk::{self, Candidate, CheckIn, Field, Kiosk, ManualProblem, PinNotice, Tap};
 
 #[allow(clippy::all)]
 mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{AppWindow, Kiosk};
+pub use generated::AppWindow;
+use generated::{Api, Fact, Person, Record, Screen, Trouble};
+
+/// Calls `handler` with every tap the screens report. A label that is not one of the
+/// kiosk's is dropped: the screens only ever send their own.
+pub fn on_tap(app: &AppWindow, handler: impl Fn(Tap) + 'static) {
+    app.global::<Api>().on_tap(move |label| {
+        if let Some(tap) = Tap::from_label(&label) {
+            handler(tap);
+        }
+    });
+}
+
+/// Shows the flow's current state.
+pub fn present(app: &AppWindow, kiosk: &Kiosk) {
+    let api = app.global::<Api>();
+    let settings = kiosk.settings();
+    api.set_language(language_code(kiosk.language()).into());
+    api.set_purposes(choices(&settings.purposes, kiosk.language()));
+    api.set_destinations(choices(&settings.destinations, kiosk.language()));
+    api.set_scans_left(kiosk.scans_left() as i32);
+    api.set_queued(kiosk.queued() as i32);
+    api.set_lockdown(kiosk.lockdown());
+    present_pin(&api, kiosk);
+    present_manual(&api, kiosk);
+    if let Some(check_in) = kiosk.review() {
+        present_review(&api, check_in);
+    } else {
+        // Nothing personal stays in the UI once the review screen is gone.
+        api.set_visitor(Person::default());
+        api.set_candidate(Record::default());
+    }
+    api.set_screen(screen(kiosk.screen(), &api));
+}
+
+/// Sets the school name shown on the attract screen.
+pub fn set_school(app: &AppWindow, school: &str) {
+    app.global::<Api>().set_school(school.into());
+}
+
+/// Switches every `@tr` string to `language` (bundled translations; English is the source).
+pub fn select_language(language: Language) {
+    // English is the untranslated source; selecting it can only fail if no bundle exists,
+    // in which case the source text shows, which is English anyway.
+    let _ = slint::select_bundled_translation(language_code(language));
+}
+
+fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::En => "en",
+        Language::Es => "es",
+    }
+}
+
+fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
+    match screen {
+        kiosk::Screen::Attract => Screen::Attract,
+        kiosk::Screen::Screening => Screen::Screening,
+        kiosk::Screen::ScanProblem(trouble) => {
+            api.set_trouble(match trouble {
+                kiosk::Trouble::Misread => Trouble::Misread,
+                kiosk::Trouble::Expired => Trouble::Expired,
+                kiosk::Trouble::Unsupported => Trouble::Unsupported,
+            });
+            Screen::ScanProblem
+        }
+        kiosk::Screen::Purpose => Screen::Purpose,
+        kiosk::Screen::Destination => Screen::Destination,
+        kiosk::Screen::Printing => Screen::Printing,
+        kiosk::Screen::DoorOpen => Screen::DoorOpen,
+        kiosk::Screen::SignedOut => Screen::SignedOut,
+        kiosk::Screen::FrontOffice => Screen::FrontOffice,
+        kiosk::Screen::StaffPin => Screen::StaffPin,
+        kiosk::Screen::StaffHome => Screen::StaffHome,
+        kiosk::Screen::Review => Screen::Review,
+        kiosk::Screen::ManualEntry => Screen::ManualEntry,
+        kiosk::Screen::ManualApproval => Screen::ManualApproval,
+    }
+}
+
+fn choices(list: &[Choice], language: Language) -> ModelRc<generated::Choice> {
+    let items: Vec<generated::Choice> = list
+        .iter()
+        .map(|c| generated::Choice {
+            id: c.id.as_str().into(),
+            text: match language {
+                Language::En => c.label.as_str().into(),
+                Language::Es => c.label_es.as_str().into(),
+            },
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
+}
+
+fn present_pin(api: &Api, kiosk: &Kiosk) {
+    api.set_pin_digits(kiosk.pin_digits() as i32);
+    let (wrong_left, locked_minutes) = match kiosk.pin_notice() {
+        PinNotice::None => (-1, 0),
+        PinNotice::Wrong { left } => (left as i32, 0),
+        // Whole minutes, rounded up: "try again in 5 minutes" right after the lock.
+        PinNotice::Locked { .. } => (-1, (kiosk::pin::LOCK_MS / 60_000) as i32),
+    };
+    api.set_pin_wrong_left(wrong_left);
+    api.set_pin_locked_minutes(locked_minutes);
+}
+
+fn present_manual(api: &Api, kiosk: &Kiosk) {
+    let form = kiosk.manual();
+    api.set_manual_first(form.first.as_str().into());
+    api.set_manual_last(form.last.as_str().into());
+    api.set_manual_dob(form.dob.as_str().into());
+    api.set_manual_focus(
+        match form.focus {
+            Some(Field::First) | None => "first",
+            Some(Field::Last) => "last",
+            Some(Field::Dob) => "dob",
+        }
+        .into(),
+    );
+    api.set_manual_problem(
+        match form.problem {
+            None => "",
+            Some(ManualProblem::MissingName) => "name",
+            Some(ManualProblem::BadDate) => "date",
+        }
+        .into(),
+    );
+}
+
+fn present_review(api: &Api, check_in: &CheckIn) {
+    let person = &check_in.person;
+    api.set_visitor(Person {
+        name: person.display_name().into(),
+        dob: date_text(person.dob),
+        sex: person.sex.map(|s| s.as_str()).unwrap_or("?").into(),
+        document: document_text(person.document, person.document_last4.as_deref()),
+    });
+    api.set_candidate(record(check_in.candidate()));
+    api.set_candidate_number(check_in.current() as i32 + 1);
+    api.set_candidate_count(check_in.candidates.len() as i32);
+    api.set_choosing_match(check_in.choosing_match);
+    api.set_all_seen(check_in.all_seen());
+}
+
+fn record(candidate: &Candidate) -> Record {
+    let heading = match candidate.source {
+        kiosk::Source::Registry => format!("Registry record {}", candidate.record_id),
+        kiosk::Source::Watchlist => format!(
+            "Watchlist {} ({}) entry {}",
+            candidate.list.as_deref().unwrap_or("other"),
+            candidate.action.as_deref().unwrap_or("alert"),
+            candidate.record_id
+        ),
+    };
+    let mut name = candidate.name.clone();
+    if candidate.alias {
+        name.push_str(" (alias)");
+    }
+    let facts: Vec<Fact> = candidate
+        .details
+        .iter()
+        .map(|(k, v)| Fact {
+            name: k.as_str().into(),
+            value: v.as_str().into(),
+        })
+        .collect();
+    Record {
+        heading: heading.into(),
+        name: name.into(),
+        dob: date_text(candidate.dob),
+        sex: candidate.sex.map(|s| s.as_str()).unwrap_or("?").into(),
+        facts: ModelRc::new(VecModel::from(facts)),
+        reasons: format!(
+            "{} (score {})",
+            candidate.reasons.join(", "),
+            candidate.score
+        )
+        .into(),
+        note: candidate.note.clone().unwrap_or_default().into(),
+    }
+}
+
+fn date_text(date: Option<time::Date>) -> SharedString {
+    date.map(|d| d.to_string())
+        .unwrap_or_else(|| "?".into())
+        .into()
+}
+
+fn document_text(document: Option<DocumentKind>, last4: Option<&str>) -> SharedString {
+    let kind = match document {
+        None => "No ID (typed in by staff)",
+        Some(DocumentKind::Aamva) => "Driver's licence / ID card",
+        Some(DocumentKind::MrzTd1 | DocumentKind::MrzTd2) => "ID card (MRZ)",
+        Some(DocumentKind::MrzTd3) => "Passport",
+    };
+    match last4 {
+        Some(last4) => format!("{kind}, number ending {last4}").into(),
+        None => kind.into(),
+    }
+}

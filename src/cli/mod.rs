@@ -3,6 +3,7 @@
 
 pub mod badge;
 pub mod id;
+pub mod kiosk;
 pub mod registry;
 pub mod screen;
 pub mod watchlist;

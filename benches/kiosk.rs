@@ -1,0 +1,70 @@
+//! The kiosk's own latencies (criterion): `cargo bench --bench kiosk`.
+//!
+//! - a full 1280x800 frame on the software renderer (attract and staff review screens);
+//! - scan received -> decision on screen (parse, flow, screening against an empty registry,
+//!   the UI updated); registry screening latency itself is `benches/screen.rs`;
+//! - destination tapped -> badge rendered, encoded and handed to the (simulated) printer and
+//!   the relay pulsed.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use slint::ComponentHandle;
+use vestibule::app::KioskApp;
+use vestibule::config::Config;
+use vestibule::kiosk::{Event, Tap};
+use vestibule::ui::{self, AppWindow};
+
+const SAMPLE: &[u8] = include_bytes!("../tests/fixtures/aamva/v10-va-annex-d.txt");
+
+fn tap(label: &str) -> Event {
+    Event::Tap(Tap::from_label(label).unwrap())
+}
+
+fn all(c: &mut Criterion) {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+    let window = AppWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    window.show().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let epoch = time::OffsetDateTime::now_utc();
+    let app = std::cell::RefCell::new(KioskApp::sim(&config, None, dir.path(), epoch).unwrap());
+
+    ui::present(&window, app.borrow().kiosk());
+    c.bench_function("frame 1280x800 attract", |b| {
+        b.iter(|| window.window().take_snapshot().unwrap())
+    });
+
+    c.bench_function("scan -> decision on screen", |b| {
+        b.iter_batched(
+            || app.borrow_mut().dispatch(tap("done")),
+            |()| {
+                app.borrow_mut().scan(SAMPLE);
+                ui::present(&window, app.borrow().kiosk());
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    c.bench_function("destination tapped -> badge printed, relay pulsed", |b| {
+        b.iter_batched(
+            || {
+                app.borrow_mut().dispatch(tap("done"));
+                app.borrow_mut().scan(SAMPLE);
+                app.borrow_mut().dispatch(tap("purpose:visitor"));
+            },
+            |()| app.borrow_mut().dispatch(tap("destination:library")),
+            BatchSize::PerIteration,
+        )
+    });
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);

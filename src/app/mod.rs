@@ -1,0 +1,344 @@
+//! The running kiosk: the pure flow ([`crate::kiosk`]) wired to its edges. [`KioskApp`] feeds
+//! events in and carries every effect out: screening against the store, badges rendered and
+//! printed, the relay and lamp, alerts, visits and audit lines, and answers that come back
+//! (screening and print results) fed in again at once.
+//!
+//! - [`script`]: the JSON-lines script of `vestibule kiosk --headless` (contracts.md section 5).
+//! - [`headless`]: runs a script against the real UI on the software renderer.
+//! - [`windowed`]: the kiosk in a real window (desktop or Pi, per the build's backend).
+//!
+//! The hardware is [`SimHardware`] for now (`--sim`); the real devices come in behind the
+//! same `hw` traits. Visits and audit lines go to `visits.jsonl` / `audit.jsonl` beside the
+//! hardware log until the store has tables for them; "not a match" decisions go to the store.
+
+pub mod headless;
+pub mod script;
+pub mod windowed;
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use crate::badge::{self, Badge, BadgeLayout};
+use crate::config::Config;
+use crate::hw::sim::SimHardware;
+use crate::hw::{BadgePrinter, Lamp, PrintOutcome, Relay};
+use crate::identity::{self, ScanError};
+use crate::kiosk::{
+    Candidate, Effect, Event, Kiosk, Millis, Remembered, ScreeningFailed, Settings, Source, VisitId,
+};
+use crate::screening::Visitor;
+use crate::store::decisions::Decided;
+use crate::store::{self, Store};
+
+/// A JSON-lines file the kiosk appends to, one complete line per record.
+struct JsonLines(File);
+
+impl JsonLines {
+    fn create(path: &Path) -> io::Result<JsonLines> {
+        File::create(path)
+            .map(JsonLines)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    }
+
+    fn append(&mut self, record: &impl Serialize) {
+        let line = serde_json::to_string(record).expect("records serialise");
+        if let Err(e) = writeln!(self.0, "{line}") {
+            tracing::error!("cannot append a record: {e}");
+        }
+    }
+}
+
+/// The flow and everything it drives.
+pub struct KioskApp {
+    kiosk: Kiosk,
+    store: Option<Store>,
+    hw: SimHardware,
+    school: String,
+    /// Wall-clock time at kiosk time 0: badges and audit lines need a date and a time.
+    epoch: OffsetDateTime,
+    now: Millis,
+    alerts: JsonLines,
+    audit: JsonLines,
+    visits: JsonLines,
+    /// Screen changes since the UI last looked.
+    dirty: bool,
+}
+
+impl KioskApp {
+    /// A simulated kiosk writing its records into `out` (`hardware.jsonl`, `alerts.jsonl`,
+    /// `audit.jsonl`, `visits.jsonl`, `badges/`, `printer/`).
+    pub fn sim(
+        config: &Config,
+        store: Option<Store>,
+        out: &Path,
+        epoch: OffsetDateTime,
+    ) -> io::Result<KioskApp> {
+        // The simulated printer is the configured model (a Brother QL with DK-1202 labels
+        // unless the config names another), so its jobs are byte for byte the real ones.
+        let hw = SimHardware::new(out, config.hardware.printer.kind)?;
+        Ok(KioskApp {
+            kiosk: Kiosk::new(Settings::new(config, config.sim_staff_pins())),
+            store,
+            hw,
+            school: config.school.name.clone(),
+            epoch,
+            now: 0,
+            alerts: JsonLines::create(&out.join("alerts.jsonl"))?,
+            audit: JsonLines::create(&out.join("audit.jsonl"))?,
+            visits: JsonLines::create(&out.join("visits.jsonl"))?,
+            dirty: true,
+        })
+    }
+
+    pub fn kiosk(&self) -> &Kiosk {
+        &self.kiosk
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// Whether anything changed since the last call (the UI should present again).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Moves kiosk time on to `now` (a real clock's reading) and ticks the flow once.
+    pub fn advance_to(&mut self, now: Millis) {
+        if now > self.now {
+            self.now = now;
+            self.dispatch(Event::Tick);
+        }
+    }
+
+    /// Lets `ms` of kiosk time pass, ticking the flow as it goes.
+    pub fn wait(&mut self, ms: Millis) {
+        const STEP: Millis = 100;
+        let end = self.now + ms;
+        while self.now < end {
+            self.now = (self.now + STEP).min(end);
+            self.dispatch(Event::Tick);
+        }
+    }
+
+    /// A payload from the (simulated) reader.
+    pub fn scan(&mut self, payload: &[u8]) {
+        use crate::hw::Reader;
+        self.hw.reader().scan(payload);
+        while let Some(frame) = self.hw.reader().try_frame() {
+            let result = match frame {
+                crate::hw::Frame::Scan(bytes) => {
+                    // A badge's sign-out QR code is ours, not an identity document.
+                    let text = String::from_utf8_lossy(&bytes);
+                    if let Some(visit) = VisitId::from_sign_out_code(&text) {
+                        self.dispatch(Event::BadgeScanned { visit });
+                        continue;
+                    }
+                    identity::read_scan(&bytes, self.today())
+                }
+                crate::hw::Frame::Garbled(_) => {
+                    Err(ScanError::Garbled("the reader sent part of a scan".into()))
+                }
+            };
+            let today = self.today();
+            self.dispatch(Event::Scanned { result, today });
+        }
+    }
+
+    /// Feeds one event in and carries out everything that follows from it.
+    pub fn dispatch(&mut self, event: Event) {
+        // Not every change shows as an effect (a digit on the PIN pad, "this is a match"):
+        // the UI looks again after every event that is not a bare tick.
+        self.dirty |= !matches!(event, Event::Tick);
+        let mut queue = std::collections::VecDeque::from([event]);
+        while let Some(event) = queue.pop_front() {
+            for effect in self.kiosk.handle(self.now, event) {
+                if let Some(answer) = self.carry_out(effect) {
+                    queue.push_back(answer);
+                }
+            }
+        }
+    }
+
+    fn today(&self) -> time::Date {
+        self.wall_clock().date()
+    }
+
+    fn wall_clock(&self) -> OffsetDateTime {
+        self.epoch + Duration::from_millis(self.now)
+    }
+
+    /// One effect; returns the event that answers it, if any.
+    fn carry_out(&mut self, effect: Effect) -> Option<Event> {
+        match effect {
+            Effect::Show(_) => self.dirty = true,
+            Effect::SetLanguage(language) => {
+                crate::ui::select_language(language);
+                self.dirty = true;
+            }
+            Effect::ScreenVisitor {
+                visit,
+                visitor,
+                document_last4,
+            } => {
+                let result = self.screen(&visitor, document_last4.as_deref());
+                return Some(Event::Screened { visit, result });
+            }
+            Effect::PrintBadge(job) => {
+                let ok = self.print(&job);
+                return Some(Event::Printed {
+                    visit: job.visit,
+                    ok,
+                });
+            }
+            Effect::PulseRelay { ms, .. } => {
+                if let Err(e) = self.hw.relay().pulse(self.now, Duration::from_millis(ms)) {
+                    tracing::error!("door relay: {e}");
+                }
+            }
+            Effect::Lamp { on } => {
+                // The flow's lamp is the lockdown lamp: the relay is told too, so it refuses
+                // pulses on its own as well.
+                if let Err(e) = self.hw.lamp().set(self.now, on) {
+                    tracing::error!("lamp: {e}");
+                }
+                if let Err(e) = self.hw.relay().set_lockdown(self.now, on) {
+                    tracing::error!("door relay: {e}");
+                }
+            }
+            Effect::QueueAlert(alert) => self.alerts.append(&alert),
+            Effect::SaveVisit(visit) => self.visits.append(&visit),
+            Effect::SignOut { visit, at_ms } => self.visits.append(&serde_json::json!({
+                "visit": visit, "signed_out_ms": at_ms,
+            })),
+            Effect::Remember(remembered) => self.remember(&remembered),
+            Effect::Audit(audit) => self.audit.append(&audit),
+        }
+        self.dirty = true;
+        None
+    }
+
+    fn screen(
+        &self,
+        visitor: &Visitor,
+        document_last4: Option<&str>,
+    ) -> Result<Vec<Candidate>, ScreeningFailed> {
+        let Some(store) = &self.store else {
+            return Ok(Vec::new());
+        };
+        let flags = store
+            .screener()
+            .and_then(|screener| screener.screen(visitor, document_last4))
+            .map_err(|e| {
+                tracing::error!("screening failed: {e}");
+                ScreeningFailed
+            })?;
+        Ok(flags.iter().map(candidate).collect())
+    }
+
+    fn print(&mut self, job: &crate::kiosk::BadgeJob) -> bool {
+        let at = self.wall_clock();
+        let badge = Badge {
+            school: self.school.clone(),
+            visitor_name: job.visitor_name.clone(),
+            purpose: job.purpose.clone(),
+            destination: job.destination.clone(),
+            signed_in: PrimitiveDateTime::new(at.date(), at.time()),
+            visit_number: job.visit.to_string(),
+            // The QR carries the visit number and date, unsigned: signing it (so nobody can
+            // print a code that signs someone else out) is still to come.
+            sign_out_token: job.visit.sign_out_code(at.date()),
+            photo: None,
+        };
+        let label = self.hw.printer().kind().label();
+        let page = match badge::render(&badge, &BadgeLayout::default(), label) {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::error!("badge {}: {e}", job.visit);
+                return false;
+            }
+        };
+        matches!(
+            self.hw.printer().print(self.now, &page),
+            PrintOutcome::Printed
+        )
+    }
+
+    fn remember(&mut self, remembered: &Remembered) {
+        let Some(store) = &self.store else { return };
+        // Only "not a match" has a table so far; "allow once and block" is in the audit log.
+        if remembered.decision != crate::kiosk::Decision::NotAMatch {
+            return;
+        }
+        let at = self.wall_clock();
+        let at = at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let source = match remembered.source {
+            Source::Registry => store::Source::Registry,
+            Source::Watchlist => store::Source::Watchlist,
+        };
+        if let Err(e) = store.remember_not_a_match(
+            &remembered.identity_key,
+            source,
+            &remembered.record_id,
+            &Decided {
+                at: &at,
+                by: &remembered.operator,
+            },
+        ) {
+            tracing::error!("cannot remember a decision: {e}");
+        }
+    }
+}
+
+/// A store flag as the staff screen shows it.
+fn candidate(flag: &store::Flag) -> Candidate {
+    let row = &flag.candidate.name;
+    let mut name = row.last_name.clone();
+    let given: Vec<&str> = [&row.first_name, &row.middle_name, &row.suffix]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .map(String::as_str)
+        .collect();
+    if !given.is_empty() {
+        name.push_str(", ");
+        name.push_str(&given.join(" "));
+    }
+    Candidate {
+        source: match flag.source {
+            store::Source::Registry => Source::Registry,
+            store::Source::Watchlist => Source::Watchlist,
+        },
+        record_id: flag.candidate.record_id.clone(),
+        name,
+        alias: flag.candidate.alias,
+        dob: row.dob,
+        sex: row.sex,
+        score: flag.candidate.assessment.score,
+        reasons: flag
+            .candidate
+            .assessment
+            .reasons
+            .iter()
+            .map(|r| (*r).to_owned())
+            .collect(),
+        details: flag
+            .details
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+        list: flag.watchlist.as_ref().map(|w| w.list.clone()),
+        action: flag.watchlist.as_ref().map(|w| w.action.clone()),
+        note: flag
+            .watchlist
+            .as_ref()
+            .map(|w| w.note.clone())
+            .filter(|n| !n.is_empty()),
+    }
+}

@@ -1,0 +1,55 @@
+//! The kiosk in a real window: a desktop window (`--features desktop`) or full screen on a Pi
+//! (`--features pi`, linuxkms). Kiosk time is the real clock's; a timer ticks the flow ten
+//! times a second for the idle and door timers, and every tap is handled as it arrives.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use slint::ComponentHandle;
+
+use super::KioskApp;
+use crate::kiosk::{Event, Millis};
+use crate::ui::{self, AppWindow};
+
+/// How often the flow's timers are looked at.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Why the window could not run.
+#[derive(Debug, thiserror::Error)]
+#[error("the kiosk window cannot open: {0} (a build for a screen needs --features desktop or pi)")]
+pub struct WindowError(String);
+
+/// Opens the window and runs until it is closed.
+pub fn run(app: KioskApp, school: &str) -> Result<(), WindowError> {
+    let window = AppWindow::new().map_err(|e| WindowError(e.to_string()))?;
+    let start = Instant::now();
+    let clock = move || Millis::try_from(start.elapsed().as_millis()).unwrap_or(Millis::MAX);
+    let app = Rc::new(RefCell::new(app));
+    ui::set_school(&window, school);
+    ui::select_language(app.borrow().kiosk().settings().language);
+    ui::present(&window, app.borrow().kiosk());
+    ui::on_tap(&window, {
+        let (app, weak) = (app.clone(), window.as_weak());
+        move |tap| {
+            let mut app = app.borrow_mut();
+            app.advance_to(clock());
+            app.dispatch(Event::Tap(tap));
+            if let Some(window) = weak.upgrade() {
+                ui::present(&window, app.kiosk());
+            }
+        }
+    });
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, TICK, {
+        let (app, weak) = (app.clone(), window.as_weak());
+        move || {
+            let mut app = app.borrow_mut();
+            app.advance_to(clock());
+            if let (true, Some(window)) = (app.take_dirty(), weak.upgrade()) {
+                ui::present(&window, app.kiosk());
+            }
+        }
+    });
+    window.run().map_err(|e| WindowError(e.to_string()))
+}

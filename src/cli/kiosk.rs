@@ -1,0 +1,107 @@
+//! `vestibule kiosk`: the kiosk itself, on simulated hardware so far (`--sim`): in a window
+//! (a build with `--features desktop` or `pi`), or scripted and headless (contracts.md
+//! section 5): `vestibule kiosk --sim --headless --events FILE --out DIR [--db PATH]`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use time::OffsetDateTime;
+use vestibule::app::{headless, script, windowed, KioskApp};
+use vestibule::config::Config;
+
+use super::registry::{open_store, DbArg};
+use super::Refusal;
+
+#[derive(Args)]
+pub struct KioskArgs {
+    /// Simulated reader, relay, lamp and printer (the printer writes into --out).
+    #[arg(long)]
+    sim: bool,
+    /// No window: the real UI on the software renderer with mock time, driven by --events.
+    #[arg(long, requires_all = ["events", "out"])]
+    headless: bool,
+    /// The JSON-lines script: scan, tap, type, gpio, wait_ms, screenshot (one event a line).
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Where screenshots, hardware.jsonl, alerts.jsonl, badges/ and printer/ go.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Screen size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x800", value_parser = parse_size)]
+    size: (u32, u32),
+    #[command(flatten)]
+    db: DbArg,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let parsed = text
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)));
+    match parsed {
+        Some((w, h)) if (320..=7680).contains(&w) && (240..=4320).contains(&h) => Ok((w, h)),
+        _ => Err(format!("`{text}` is not a screen size like 1280x800")),
+    }
+}
+
+pub fn run(args: KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
+    if !args.sim {
+        return Err(Refusal(
+            "the kiosk runs on simulated hardware only so far: add --sim".into(),
+        ));
+    }
+    if !args.headless {
+        return run_window(&args, config);
+    }
+    let (Some(events), Some(out)) = (&args.events, &args.out) else {
+        return Err(Refusal(
+            "--headless needs --events FILE and --out DIR".into(),
+        ));
+    };
+    let text = std::fs::read_to_string(events)
+        .map_err(|e| Refusal(format!("{}: {e}", events.display())))?;
+    // The whole script is checked before anything is written.
+    let steps = script::parse(&text).map_err(|e| Refusal(format!("{}: {e}", events.display())))?;
+    let config = Config::load(config, std::env::vars())?;
+    let store = open_store(&args.db)?;
+    let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
+    let app = KioskApp::sim(&config, Some(store), out, epoch)?;
+    let window = headless::open_window(args.size.0, args.size.1)?;
+    headless::run(app, &window, &config.school.name, &steps, out)
+        .map_err(|e| Refusal(format!("{}: {e}", events.display())))
+}
+
+/// `vestibule kiosk --sim`: the kiosk in a window, with simulated devices writing into
+/// `--out` (default `./vestibule-sim`).
+fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
+    let config = Config::load(config, std::env::vars())?;
+    let store = open_store(&args.db)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("vestibule-sim"));
+    let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
+    let app = KioskApp::sim(&config, Some(store), &out, epoch)?;
+    Ok(windowed::run(app, &config.school.name)?)
+}
+
+/// `vestibule config hash-pin --operator NAME`: the PIN never appears on a command line (shell
+/// history) nor in the config, only its argon2id hash.
+pub fn hash_pin(operator: &str) -> Result<(), Refusal> {
+    let mut pin = String::new();
+    std::io::stdin()
+        .read_line(&mut pin)
+        .map_err(|e| Refusal(format!("cannot read the PIN from stdin: {e}")))?;
+    let pin = pin.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Refusal("a staff PIN is 4 to 12 digits".into()));
+    }
+    if operator.trim().is_empty() || operator.contains(['"', '\\', '\n']) {
+        return Err(Refusal(
+            "the operator name must not be empty or contain quotes".into(),
+        ));
+    }
+    let salt: [u8; 16] = rand::random();
+    let hash = vestibule::kiosk::pin::hash_pin(pin, &salt).map_err(|e| Refusal(e.to_string()))?;
+    println!("[[staff.pins]]\noperator = \"{operator}\"\nhash = \"{hash}\"");
+    Ok(())
+}

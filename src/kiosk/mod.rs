@@ -1,0 +1,1296 @@
+//! The visit flow: a PURE state machine. Events in (a scan, a tap, a tick of the clock, an
+//! input pin, a screening or print result), effects out (a screen to show, a visitor to
+//! screen, a badge to print, a relay pulse, an alert, a visit to save, an audit line).
+//!
+//! No IO, no clock: the time of every event comes in as [`Millis`] of kiosk time, and the
+//! edges (`app`, `ui`, `store`, `hw`) carry the effects out. Two rules hold by construction:
+//!
+//! - **Fail secure.** The relay pulses only for a visit that was screened clear (or cleared by
+//!   staff) and whose badge printed, and never during a lockdown. Anything unexpected (a
+//!   screening error, a failed print, a stale result) ends at the front office.
+//! - **Nothing reveals a flag to the visitor.** A flagged visitor sees [`Screen::FrontOffice`],
+//!   the very screen "No ID? Press here" shows; the silent alert is queued at the same moment.
+//!   Visitor-facing screens carry no data about the visitor at all.
+//!
+//! - [`review`]: the staff review of a flagged check-in, one candidate at a time.
+//! - [`pin`]: staff PINs (argon2id) and the lock after five wrong tries.
+
+pub mod pin;
+pub mod review;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::config::{Choice, Config, ExpiredIdPolicy, Language, StaffPin};
+use crate::identity::{Scan, ScanError, ScanProblem};
+use crate::screening::Visitor;
+use pin::{Attempt, PinPad};
+pub use review::{Candidate, CheckIn, Decision, Person, Remaining, Source};
+
+/// Kiosk time in milliseconds (monotonic; its origin is the edge's business).
+pub type Millis = u64;
+
+/// Longest PIN the pad takes; longer input is ignored rather than silently truncated later.
+const MAX_PIN_LEN: usize = 12;
+/// Longest name or date typed in manual entry.
+const MAX_FIELD_LEN: usize = 40;
+
+/// A visit's number, given by the kiosk when a scan or manual entry starts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VisitId(pub u32);
+
+impl fmt::Display for VisitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "V-{:04}", self.0)
+    }
+}
+
+impl VisitId {
+    /// What the badge's sign-out QR code carries for this visit on `date`.
+    pub fn sign_out_code(self, date: Date) -> String {
+        format!("{SIGN_OUT_PREFIX}{self}.{date}")
+    }
+
+    /// The visit a scanned badge QR code signs out, if the scan is one.
+    pub fn from_sign_out_code(text: &str) -> Option<VisitId> {
+        let rest = text.trim().strip_prefix(SIGN_OUT_PREFIX)?;
+        let (visit, _date) = rest.split_once('.')?;
+        let number = visit.strip_prefix("V-")?;
+        if number.len() < 4 || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        number.parse().ok().map(VisitId)
+    }
+}
+
+/// Badge QR codes start with this; ID documents and invitations (`VSTB1:`) never do.
+pub const SIGN_OUT_PREFIX: &str = "VST1.";
+
+impl Serialize for VisitId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What the flow needs from the config.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub kiosk_name: String,
+    pub language: Language,
+    pub idle_timeout_ms: Millis,
+    pub max_scan_attempts: u32,
+    pub expired_id: ExpiredIdPolicy,
+    pub door_unlock_ms: Millis,
+    pub purposes: Vec<Choice>,
+    pub destinations: Vec<Choice>,
+    pub staff: Vec<StaffPin>,
+}
+
+impl Settings {
+    /// The flow's settings from a config, with the staff PINs the caller allows (`--sim`
+    /// adds the demo PIN).
+    pub fn new(config: &Config, staff: Vec<StaffPin>) -> Settings {
+        Settings {
+            kiosk_name: config.kiosk.name.clone(),
+            language: config.kiosk.language,
+            idle_timeout_ms: Millis::from(config.kiosk.idle_timeout_secs) * 1000,
+            max_scan_attempts: config.kiosk.max_scan_attempts,
+            expired_id: config.kiosk.expired_id,
+            door_unlock_ms: Millis::from(config.kiosk.door_unlock_secs) * 1000,
+            purposes: config.visit.purposes.clone(),
+            destinations: config.visit.destinations.clone(),
+            staff,
+        }
+    }
+}
+
+/// The screen on show. Visitor screens carry nothing about the visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// "Scan your ID to sign in".
+    Attract,
+    /// Reading and screening (no perceptible wait).
+    Screening,
+    /// The scan could not be used; scan again.
+    ScanProblem(Trouble),
+    Purpose,
+    Destination,
+    /// "Printing your badge".
+    Printing,
+    /// "The door is open".
+    DoorOpen,
+    /// "You are signed out".
+    SignedOut,
+    /// "Please see the front office staff": flagged, no ID, too many failed scans, any fault.
+    FrontOffice,
+    StaffPin,
+    StaffHome,
+    /// The visitor beside one candidate record.
+    Review,
+    ManualEntry,
+    /// A manual entry screened clear, waiting for staff to approve it.
+    ManualApproval,
+}
+
+impl Screen {
+    /// Screens a visitor may see; the rest need a staff login.
+    pub fn visitor_facing(self) -> bool {
+        !matches!(
+            self,
+            Screen::StaffHome | Screen::Review | Screen::ManualEntry | Screen::ManualApproval
+        )
+    }
+}
+
+/// Why a scan could not be used, as the visitor is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// Probably a misread: scan again.
+    Misread,
+    /// The document has expired and the policy refuses expired documents.
+    Expired,
+    /// Not a document the kiosk can use.
+    Unsupported,
+}
+
+/// An input pin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputPin {
+    /// The panic button: lockdown (the relay never pulses until staff end it).
+    Panic,
+    /// The door's contact reports it opened.
+    DoorOpened,
+}
+
+/// A tap on an actionable element, named by its accessible label (see [`Tap::label`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tap {
+    Purpose(String),
+    Destination(String),
+    Staff,
+    NoId,
+    Done,
+    Retry,
+    Language(Language),
+    Digit(u8),
+    PinEnter,
+    PinClear,
+    NotAMatch,
+    IsAMatch,
+    AllowOnceBlock,
+    Deny,
+    AllowRegistered,
+    Remaining(Remaining),
+    NextCandidate,
+    PreviousCandidate,
+    ReviewQueue,
+    ManualEntry,
+    EndLockdown,
+    Field(Field),
+    Key(Key),
+    Submit,
+    Approve,
+}
+
+/// A manual-entry field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    First,
+    Last,
+    Dob,
+}
+
+/// A key of the on-screen keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Space,
+    Backspace,
+}
+
+/// Keys the on-screen keyboard has: letters, digits, `-` and `'` (dates, double-barrelled
+/// and Irish names).
+pub const KEYBOARD_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789-'";
+
+impl Tap {
+    /// The accessible label of the element this tap comes from (contracts.md section 5 fixes
+    /// some of these; the rest are listed in the README).
+    pub fn label(&self) -> String {
+        match self {
+            Tap::Purpose(id) => format!("purpose:{id}"),
+            Tap::Destination(id) => format!("destination:{id}"),
+            Tap::Language(Language::En) => "language:en".into(),
+            Tap::Language(Language::Es) => "language:es".into(),
+            Tap::Digit(d) => format!("pin-{d}"),
+            Tap::Remaining(Remaining::Match) => "remaining:match".into(),
+            Tap::Remaining(Remaining::NotAMatch) => "remaining:not-a-match".into(),
+            Tap::Remaining(Remaining::Skip) => "remaining:skip".into(),
+            Tap::Field(Field::First) => "manual:first".into(),
+            Tap::Field(Field::Last) => "manual:last".into(),
+            Tap::Field(Field::Dob) => "manual:dob".into(),
+            Tap::Key(Key::Char(c)) => format!("key:{c}"),
+            Tap::Key(Key::Space) => "key:space".into(),
+            Tap::Key(Key::Backspace) => "key:backspace".into(),
+            other => FIXED
+                .iter()
+                .find(|(_, tap)| tap == other)
+                .map(|(label, _)| (*label).to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The tap an accessible label stands for, if it is one of the kiosk's.
+    pub fn from_label(label: &str) -> Option<Tap> {
+        if let Some((_, tap)) = FIXED.iter().find(|(l, _)| *l == label) {
+            return Some(tap.clone());
+        }
+        let (kind, rest) = label.split_once([':', '-'])?;
+        Some(match (kind, rest) {
+            ("purpose", id) if !id.is_empty() => Tap::Purpose(id.into()),
+            ("destination", id) if !id.is_empty() => Tap::Destination(id.into()),
+            ("language", "en") => Tap::Language(Language::En),
+            ("language", "es") => Tap::Language(Language::Es),
+            ("pin", d) if d.len() == 1 => Tap::Digit(d.parse().ok()?),
+            ("remaining", "match") => Tap::Remaining(Remaining::Match),
+            ("remaining", "not-a-match") => Tap::Remaining(Remaining::NotAMatch),
+            ("remaining", "skip") => Tap::Remaining(Remaining::Skip),
+            ("manual", "first") => Tap::Field(Field::First),
+            ("manual", "last") => Tap::Field(Field::Last),
+            ("manual", "dob") => Tap::Field(Field::Dob),
+            ("key", "space") => Tap::Key(Key::Space),
+            ("key", "backspace") => Tap::Key(Key::Backspace),
+            ("key", c) if c.chars().count() == 1 && KEYBOARD_CHARS.contains(c) => {
+                Tap::Key(Key::Char(c.chars().next()?))
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Labels that carry no parameter.
+const FIXED: &[(&str, Tap)] = &[
+    ("staff", Tap::Staff),
+    ("no-id", Tap::NoId),
+    ("done", Tap::Done),
+    ("retry", Tap::Retry),
+    ("pin-enter", Tap::PinEnter),
+    ("pin-clear", Tap::PinClear),
+    ("not-a-match", Tap::NotAMatch),
+    ("is-a-match", Tap::IsAMatch),
+    ("allow-once-block", Tap::AllowOnceBlock),
+    ("deny", Tap::Deny),
+    ("allow-registered", Tap::AllowRegistered),
+    ("next-candidate", Tap::NextCandidate),
+    ("previous-candidate", Tap::PreviousCandidate),
+    ("review-queue", Tap::ReviewQueue),
+    ("manual-entry", Tap::ManualEntry),
+    ("end-lockdown", Tap::EndLockdown),
+    ("manual-submit", Tap::Submit),
+    ("approve", Tap::Approve),
+];
+
+/// Why screening could not answer (the store failed); the visit fails secure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScreeningFailed;
+
+/// Something that happened at the kiosk.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The reader delivered a scan, already read with [`crate::identity::read_scan`].
+    Scanned {
+        result: Result<Scan, ScanError>,
+        today: Date,
+    },
+    Tap(Tap),
+    /// Text typed on the on-screen keyboard into the focused field.
+    Typed(String),
+    /// Time passed (idle and door timers).
+    Tick,
+    Input(InputPin),
+    /// The answer to [`Effect::ScreenVisitor`].
+    Screened {
+        visit: VisitId,
+        result: Result<Vec<Candidate>, ScreeningFailed>,
+    },
+    /// The answer to [`Effect::PrintBadge`].
+    Printed {
+        visit: VisitId,
+        ok: bool,
+    },
+    /// A visitor leaving scanned their badge's QR code.
+    BadgeScanned {
+        visit: VisitId,
+    },
+}
+
+/// Something the edges must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Show(Screen),
+    SetLanguage(Language),
+    /// Screen this visitor; answer with [`Event::Screened`].
+    ScreenVisitor {
+        visit: VisitId,
+        visitor: Visitor,
+        document_last4: Option<String>,
+    },
+    /// Print this badge; answer with [`Event::Printed`].
+    PrintBadge(BadgeJob),
+    /// Unlock the door for `ms`.
+    PulseRelay {
+        visit: VisitId,
+        ms: Millis,
+    },
+    /// The lockdown lamp.
+    Lamp {
+        on: bool,
+    },
+    /// Queue an alert for delivery (silent: nothing on screen).
+    QueueAlert(Alert),
+    SaveVisit(VisitRecord),
+    /// The visitor left: record the sign-out time of this visit.
+    SignOut {
+        visit: VisitId,
+        at_ms: Millis,
+    },
+    /// Remember a staff decision about this person and record.
+    Remember(Remembered),
+    Audit(Audit),
+}
+
+/// A badge to print, in the words printed on it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BadgeJob {
+    pub visit: VisitId,
+    pub visitor_name: String,
+    pub purpose: String,
+    pub destination: String,
+    pub no_id: bool,
+}
+
+impl fmt::Debug for BadgeJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BadgeJob")
+            .field("visit", &self.visit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A visit as it is saved: who, why, where, and how they were cleared.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct VisitRecord {
+    pub visit: VisitId,
+    pub at_ms: Millis,
+    pub visitor_name: String,
+    pub purpose: String,
+    pub destination: String,
+    /// No ID: lobby only.
+    pub no_id: bool,
+    /// The operator who cleared a flagged or manual visit.
+    pub cleared_by: Option<String>,
+}
+
+impl fmt::Debug for VisitRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VisitRecord")
+            .field("visit", &self.visit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An alert for the office. Ids only: names stay on the staff screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub at_ms: Millis,
+    pub kiosk: String,
+    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<AlertRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+}
+
+/// A record named in an alert.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertRecord {
+    pub source: Source,
+    pub record_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+impl From<&Candidate> for AlertRecord {
+    fn from(c: &Candidate) -> AlertRecord {
+        AlertRecord {
+            source: c.source,
+            record_id: c.record_id.clone(),
+            list: c.list.clone(),
+            action: c.action.clone(),
+        }
+    }
+}
+
+/// A decision the store must remember for this person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remembered {
+    pub identity_key: String,
+    pub source: Source,
+    pub record_id: String,
+    pub decision: Decision,
+    pub operator: String,
+    pub at_ms: Millis,
+}
+
+/// One line of the audit log: who did what, when, at which kiosk, about which record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    pub at_ms: Millis,
+    pub kiosk: String,
+    pub event: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'static str>,
+}
+
+/// What the PIN pad says under the dots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinNotice {
+    None,
+    Wrong { left: u32 },
+    Locked { until: Millis },
+}
+
+/// The manual-entry form (staff typing for a visitor without ID).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ManualForm {
+    pub first: String,
+    pub last: String,
+    /// As typed: `YYYY-MM-DD` or `MM-DD-YYYY`.
+    pub dob: String,
+    pub focus: Option<Field>,
+    /// The last submit was refused: what to fix.
+    pub problem: Option<ManualProblem>,
+}
+
+impl fmt::Debug for ManualForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManualForm")
+            .field("focus", &self.focus)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManualProblem {
+    MissingName,
+    BadDate,
+}
+
+impl ManualForm {
+    fn field_mut(&mut self) -> Option<&mut String> {
+        match self.focus? {
+            Field::First => Some(&mut self.first),
+            Field::Last => Some(&mut self.last),
+            Field::Dob => Some(&mut self.dob),
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        if let Some(field) = self.field_mut() {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                if field.chars().count() < MAX_FIELD_LEN {
+                    field.push(c);
+                }
+            }
+        }
+    }
+
+    fn press(&mut self, key: Key) {
+        match key {
+            Key::Char(c) => self.type_text(&c.to_uppercase().to_string()),
+            Key::Space => self.type_text(" "),
+            Key::Backspace => {
+                if let Some(field) = self.field_mut() {
+                    field.pop();
+                }
+            }
+        }
+    }
+
+    /// The typed person, or what is wrong with the form.
+    fn person(&self) -> Result<Person, ManualProblem> {
+        let (first, last) = (self.first.trim(), self.last.trim());
+        if first.is_empty() || last.is_empty() {
+            return Err(ManualProblem::MissingName);
+        }
+        let dob = parse_typed_date(self.dob.trim()).ok_or(ManualProblem::BadDate)?;
+        Ok(Person {
+            first_name: first.to_uppercase(),
+            middle_name: String::new(),
+            last_name: last.to_uppercase(),
+            suffix: String::new(),
+            dob: Some(dob),
+            sex: None,
+            document: None,
+            document_last4: None,
+        })
+    }
+}
+
+/// `YYYY-MM-DD` or the US `MM-DD-YYYY` (`/` works too).
+fn parse_typed_date(text: &str) -> Option<Date> {
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let [a, b, c] = parts[..] else { return None };
+    let (y, m, d) = if a.len() == 4 { (a, b, c) } else { (c, a, b) };
+    let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+}
+
+/// A visit past screening: the visitor is choosing purpose and destination, or printing.
+#[derive(Clone, Debug)]
+struct Cleared {
+    visit: VisitId,
+    person: Person,
+    purpose: Option<Choice>,
+    destination: Option<Choice>,
+    cleared_by: Option<String>,
+}
+
+/// A visit being screened.
+#[derive(Clone, Debug)]
+struct Pending {
+    visit: VisitId,
+    person: Person,
+}
+
+/// The kiosk's whole state.
+#[derive(Debug)]
+pub struct Kiosk {
+    settings: Settings,
+    screen: Screen,
+    language: Language,
+    /// The last touch, scan or screen change: the idle timer counts from here.
+    active_at: Millis,
+    scan_failures: u32,
+    next_visit: u32,
+    pending: Option<Pending>,
+    cleared: Option<Cleared>,
+    queue: VecDeque<CheckIn>,
+    operator: Option<String>,
+    pins: PinPad,
+    pin_entry: String,
+    pin_notice: PinNotice,
+    manual: ManualForm,
+    lockdown: bool,
+}
+
+impl Kiosk {
+    pub fn new(settings: Settings) -> Kiosk {
+        Kiosk {
+            pins: PinPad::new(settings.staff.clone()),
+            language: settings.language,
+            settings,
+            screen: Screen::Attract,
+            active_at: 0,
+            scan_failures: 0,
+            next_visit: 1,
+            pending: None,
+            cleared: None,
+            queue: VecDeque::new(),
+            operator: None,
+            pin_entry: String::new(),
+            pin_notice: PinNotice::None,
+            manual: ManualForm::default(),
+            lockdown: false,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn lockdown(&self) -> bool {
+        self.lockdown
+    }
+
+    /// Failed scans left before the front office (for the scan-problem screen).
+    pub fn scans_left(&self) -> u32 {
+        self.settings
+            .max_scan_attempts
+            .saturating_sub(self.scan_failures)
+    }
+
+    /// Digits typed on the PIN pad so far (shown as dots).
+    pub fn pin_digits(&self) -> usize {
+        self.pin_entry.len()
+    }
+
+    pub fn pin_notice(&self) -> PinNotice {
+        self.pin_notice
+    }
+
+    /// Flagged check-ins waiting for staff.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The check-in under review (staff screens only).
+    pub fn review(&self) -> Option<&CheckIn> {
+        self.queue.front().filter(|_| self.screen == Screen::Review)
+    }
+
+    pub fn manual(&self) -> &ManualForm {
+        &self.manual
+    }
+
+    pub fn operator(&self) -> Option<&str> {
+        self.operator.as_deref()
+    }
+
+    /// Handles one event at kiosk time `now`; returns what the edges must do, in order.
+    pub fn handle(&mut self, now: Millis, event: Event) -> Vec<Effect> {
+        let mut out = Out {
+            now,
+            effects: Vec::new(),
+        };
+        if matches!(
+            event,
+            Event::Scanned { .. } | Event::Tap(_) | Event::Typed(_) | Event::BadgeScanned { .. }
+        ) {
+            self.active_at = now;
+        }
+        match event {
+            Event::Scanned { result, today } => self.scanned(&mut out, result, today),
+            Event::Tap(tap) => self.tapped(&mut out, tap),
+            Event::Typed(text) => {
+                if self.screen == Screen::ManualEntry {
+                    self.manual.type_text(&text);
+                }
+            }
+            Event::Tick => self.tick(&mut out),
+            Event::Input(pin) => self.input(&mut out, pin),
+            Event::Screened { visit, result } => self.screened(&mut out, visit, result),
+            Event::Printed { visit, ok } => self.printed(&mut out, visit, ok),
+            Event::BadgeScanned { visit } => self.signed_out(&mut out, visit),
+        }
+        out.effects
+    }
+
+    fn go(&mut self, out: &mut Out, screen: Screen) {
+        self.active_at = out.now;
+        if self.screen != screen {
+            self.screen = screen;
+            out.push(Effect::Show(screen));
+        }
+    }
+
+    fn audit(&self, out: &Out, event: &'static str) -> Audit {
+        Audit {
+            at_ms: out.now,
+            kiosk: self.settings.kiosk_name.clone(),
+            event,
+            operator: self.operator.clone(),
+            visit: None,
+            source: None,
+            record_id: None,
+            outcome: None,
+        }
+    }
+
+    fn alert(&self, out: &Out, kind: &'static str, visit: Option<VisitId>) -> Alert {
+        Alert {
+            at_ms: out.now,
+            kiosk: self.settings.kiosk_name.clone(),
+            kind,
+            visit,
+            records: Vec::new(),
+            decision: None,
+            operator: self.operator.clone(),
+        }
+    }
+
+    fn new_visit(&mut self) -> VisitId {
+        let id = VisitId(self.next_visit);
+        self.next_visit += 1;
+        id
+    }
+
+    // ---- scans -------------------------------------------------------------------------
+
+    fn scanned(&mut self, out: &mut Out, result: Result<Scan, ScanError>, today: Date) {
+        if !self.accepts_scans() {
+            return;
+        }
+        match result {
+            Ok(Scan::Person(id)) if id.is_expired(today) => match self.settings.expired_id {
+                ExpiredIdPolicy::Refuse => self.scan_failed(out, Trouble::Expired),
+                ExpiredIdPolicy::Accept => self.start_screening(out, Person::from(&id)),
+            },
+            Ok(Scan::Person(id)) => self.start_screening(out, Person::from(&id)),
+            // Invitations need the pre-registration feature to verify them; until then a
+            // person with one is helped at the office.
+            Ok(Scan::Invitation(_)) => {
+                self.scan_failures = 0;
+                self.go(out, Screen::FrontOffice);
+            }
+            Err(e) => match e.problem() {
+                ScanProblem::Misread => self.scan_failed(out, Trouble::Misread),
+                ScanProblem::Unsupported => self.scan_failed(out, Trouble::Unsupported),
+            },
+        }
+    }
+
+    /// A leaving visitor: accepted wherever a new visitor's scan would be.
+    fn signed_out(&mut self, out: &mut Out, visit: VisitId) {
+        if !self.accepts_scans() {
+            return;
+        }
+        self.scan_failures = 0;
+        out.push(Effect::SignOut {
+            visit,
+            at_ms: out.now,
+        });
+        let mut audit = self.audit(out, "signed-out");
+        audit.visit = Some(visit);
+        out.push(Effect::Audit(audit));
+        self.go(out, Screen::SignedOut);
+    }
+
+    /// The next visitor may scan while the door or goodbye screen still shows; a scan
+    /// mid-visit or on a staff screen is not a new visitor.
+    fn accepts_scans(&self) -> bool {
+        matches!(
+            self.screen,
+            Screen::Attract | Screen::ScanProblem(_) | Screen::DoorOpen | Screen::SignedOut
+        )
+    }
+
+    fn scan_failed(&mut self, out: &mut Out, trouble: Trouble) {
+        self.scan_failures += 1;
+        if self.scan_failures >= self.settings.max_scan_attempts {
+            self.scan_failures = 0;
+            self.go(out, Screen::FrontOffice);
+        } else {
+            self.go(out, Screen::ScanProblem(trouble));
+        }
+    }
+
+    fn start_screening(&mut self, out: &mut Out, person: Person) {
+        self.scan_failures = 0;
+        let visit = self.new_visit();
+        out.push(Effect::ScreenVisitor {
+            visit,
+            visitor: person.visitor(),
+            document_last4: person.document_last4.clone(),
+        });
+        self.pending = Some(Pending { visit, person });
+        let screen = if self.screen.visitor_facing() {
+            Screen::Screening
+        } else {
+            self.screen // staff screening a manual entry stay where they are
+        };
+        self.go(out, screen);
+    }
+
+    fn screened(
+        &mut self,
+        out: &mut Out,
+        visit: VisitId,
+        result: Result<Vec<Candidate>, ScreeningFailed>,
+    ) {
+        let Some(pending) = self.pending.take_if(|p| p.visit == visit) else {
+            return; // stale: the kiosk reset meanwhile; the visitor must scan again
+        };
+        match result {
+            Err(ScreeningFailed) => {
+                let mut audit = self.audit(out, "screening-failed");
+                audit.visit = Some(visit);
+                out.push(Effect::Audit(audit));
+                out.push(Effect::QueueAlert(self.alert(
+                    out,
+                    "screening-failed",
+                    Some(visit),
+                )));
+                self.send_to_front_office_or_staff(out);
+            }
+            Ok(candidates) if candidates.is_empty() => {
+                if pending.person.no_id() {
+                    self.pending = Some(pending); // kept for staff approval
+                    self.go(out, Screen::ManualApproval);
+                } else {
+                    self.clear(out, pending.visit, pending.person, None);
+                }
+            }
+            Ok(candidates) => self.flagged(out, pending, candidates),
+        }
+    }
+
+    /// The silent alert and the review queue, at the same moment; the visitor sees the same
+    /// neutral screen as "No ID".
+    fn flagged(&mut self, out: &mut Out, pending: Pending, candidates: Vec<Candidate>) {
+        let mut alert = self.alert(out, "flagged", Some(pending.visit));
+        alert.records = candidates.iter().map(AlertRecord::from).collect();
+        out.push(Effect::QueueAlert(alert));
+        for candidate in &candidates {
+            let mut audit = self.audit(out, "flagged");
+            audit.visit = Some(pending.visit);
+            audit.source = Some(candidate.source);
+            audit.record_id = Some(candidate.record_id.clone());
+            out.push(Effect::Audit(audit));
+        }
+        let manual = pending.person.no_id();
+        let check_in = CheckIn::new(pending.visit, pending.person, candidates);
+        if manual && self.operator.is_some() {
+            // Staff typed this person in and are at the screen: review it now.
+            self.queue.push_front(check_in);
+            self.go(out, Screen::Review);
+        } else {
+            self.queue.push_back(check_in);
+            self.go(out, Screen::FrontOffice);
+        }
+    }
+
+    fn send_to_front_office_or_staff(&mut self, out: &mut Out) {
+        let screen = if self.operator.is_some() {
+            Screen::StaffHome
+        } else {
+            Screen::FrontOffice
+        };
+        self.go(out, screen);
+    }
+
+    /// The visitor may go on to purpose and destination. Any staff session ends: the visitor
+    /// is at the screen now.
+    fn clear(&mut self, out: &mut Out, visit: VisitId, person: Person, by: Option<String>) {
+        self.logout(out);
+        self.cleared = Some(Cleared {
+            visit,
+            person,
+            purpose: None,
+            destination: None,
+            cleared_by: by,
+        });
+        self.go(out, Screen::Purpose);
+    }
+
+    // ---- taps --------------------------------------------------------------------------
+
+    fn tapped(&mut self, out: &mut Out, tap: Tap) {
+        match (self.screen, tap) {
+            (_, Tap::Language(language)) if self.screen.visitor_facing() => {
+                self.set_language(out, language)
+            }
+            (Screen::Attract, Tap::NoId) => {
+                out.push(Effect::QueueAlert(self.alert(out, "no-id", None)));
+                self.go(out, Screen::FrontOffice);
+            }
+            (Screen::Attract | Screen::FrontOffice | Screen::ScanProblem(_), Tap::Staff) => {
+                self.pin_entry.clear();
+                self.pin_notice = PinNotice::None;
+                self.go(out, Screen::StaffPin);
+            }
+            (Screen::ScanProblem(_), Tap::Retry) => self.go(out, Screen::Attract),
+            (Screen::Purpose, Tap::Purpose(id)) => self.pick_purpose(out, &id),
+            (Screen::Destination, Tap::Destination(id)) => self.pick_destination(out, &id),
+            (Screen::StaffPin, tap) => self.pin_pad(out, tap),
+            (Screen::StaffHome, tap) => self.staff_home(out, tap),
+            (Screen::Review, tap) => self.review_tap(out, tap),
+            (Screen::ManualEntry, tap) => self.manual_tap(out, tap),
+            (Screen::ManualApproval, Tap::Approve) => self.approve_manual(out),
+            (Screen::ManualApproval, Tap::Deny) => {
+                if let Some(pending) = self.pending.take() {
+                    let mut audit = self.audit(out, "manual-entry-denied");
+                    audit.visit = Some(pending.visit);
+                    out.push(Effect::Audit(audit));
+                }
+                self.go(out, Screen::StaffHome);
+            }
+            (Screen::ManualApproval, Tap::Done) => {
+                self.pending = None;
+                self.go(out, Screen::StaffHome);
+            }
+            (_, Tap::Done) => self.reset(out),
+            _ => {} // not on this screen: the UI does not show it
+        }
+    }
+
+    fn set_language(&mut self, out: &mut Out, language: Language) {
+        if self.language != language {
+            self.language = language;
+            out.push(Effect::SetLanguage(language));
+        }
+    }
+
+    fn pick_purpose(&mut self, out: &mut Out, id: &str) {
+        let Some(choice) = self.settings.purposes.iter().find(|c| c.id == id).cloned() else {
+            return;
+        };
+        if let Some(cleared) = &mut self.cleared {
+            cleared.purpose = Some(choice);
+            self.go(out, Screen::Destination);
+        }
+    }
+
+    fn pick_destination(&mut self, out: &mut Out, id: &str) {
+        let Some(choice) = self
+            .settings
+            .destinations
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+        else {
+            return;
+        };
+        let Some(cleared) = &mut self.cleared else {
+            return;
+        };
+        cleared.destination = Some(choice);
+        let (Some(purpose), Some(destination)) = (&cleared.purpose, &cleared.destination) else {
+            return;
+        };
+        let no_id = cleared.person.no_id();
+        let visitor_name = cleared.person.display_name();
+        let mut where_to = destination.label.clone();
+        if no_id {
+            where_to.push_str(" · No ID: lobby only");
+        }
+        let record = VisitRecord {
+            visit: cleared.visit,
+            at_ms: out.now,
+            visitor_name: visitor_name.clone(),
+            purpose: purpose.id.clone(),
+            destination: destination.id.clone(),
+            no_id,
+            cleared_by: cleared.cleared_by.clone(),
+        };
+        let job = BadgeJob {
+            visit: cleared.visit,
+            visitor_name,
+            purpose: purpose.label.clone(),
+            destination: where_to,
+            no_id,
+        };
+        out.push(Effect::SaveVisit(record));
+        out.push(Effect::PrintBadge(job));
+        self.go(out, Screen::Printing);
+    }
+
+    fn printed(&mut self, out: &mut Out, visit: VisitId, ok: bool) {
+        let current = self.screen == Screen::Printing
+            && self.cleared.as_ref().is_some_and(|c| c.visit == visit);
+        let mut audit = self.audit(out, if ok { "badge-printed" } else { "print-failed" });
+        audit.visit = Some(visit);
+        out.push(Effect::Audit(audit));
+        if !current {
+            return; // the kiosk moved on (idle reset): no door for a visitor who is not here
+        }
+        self.cleared = None;
+        if !ok {
+            // The visitor is cleared but has no badge: staff hand one out (and fix the printer).
+            out.push(Effect::QueueAlert(self.alert(
+                out,
+                "print-failed",
+                Some(visit),
+            )));
+            self.go(out, Screen::FrontOffice);
+            return;
+        }
+        if self.lockdown {
+            let mut audit = self.audit(out, "door-kept-locked");
+            audit.visit = Some(visit);
+            out.push(Effect::Audit(audit));
+            self.go(out, Screen::FrontOffice);
+            return;
+        }
+        out.push(Effect::PulseRelay {
+            visit,
+            ms: self.settings.door_unlock_ms,
+        });
+        self.go(out, Screen::DoorOpen);
+    }
+
+    // ---- staff -------------------------------------------------------------------------
+
+    fn pin_pad(&mut self, out: &mut Out, tap: Tap) {
+        match tap {
+            Tap::Digit(d) if d < 10 && self.pin_entry.len() < MAX_PIN_LEN => {
+                self.pin_entry.push(char::from(b'0' + d));
+            }
+            Tap::PinClear => self.pin_entry.clear(),
+            Tap::PinEnter => self.enter_pin(out),
+            Tap::Done => self.reset(out),
+            _ => {}
+        }
+    }
+
+    fn enter_pin(&mut self, out: &mut Out) {
+        let pin = std::mem::take(&mut self.pin_entry);
+        let attempt = self.pins.try_pin(&pin, out.now);
+        let (event, notice) = match &attempt {
+            Attempt::Accepted { .. } => ("login", PinNotice::None),
+            Attempt::Wrong { left } => ("login-failed", PinNotice::Wrong { left: *left }),
+            Attempt::LockedNow { until } => ("login-locked", PinNotice::Locked { until: *until }),
+            Attempt::Locked { until } => {
+                ("login-refused-locked", PinNotice::Locked { until: *until })
+            }
+        };
+        self.pin_notice = notice;
+        if let Attempt::Accepted { operator } = attempt {
+            self.operator = Some(operator);
+        }
+        out.push(Effect::Audit(self.audit(out, event)));
+        if self.operator.is_some() {
+            let screen = if self.queue.is_empty() {
+                Screen::StaffHome
+            } else {
+                Screen::Review
+            };
+            self.go(out, screen);
+        }
+    }
+
+    fn logout(&mut self, out: &mut Out) {
+        if self.operator.is_some() {
+            out.push(Effect::Audit(self.audit(out, "logout")));
+            self.operator = None;
+        }
+    }
+
+    fn staff_home(&mut self, out: &mut Out, tap: Tap) {
+        match tap {
+            Tap::ReviewQueue if !self.queue.is_empty() => self.go(out, Screen::Review),
+            Tap::ManualEntry => {
+                self.manual = ManualForm {
+                    focus: Some(Field::First),
+                    ..ManualForm::default()
+                };
+                self.go(out, Screen::ManualEntry);
+            }
+            Tap::EndLockdown if self.lockdown => {
+                self.lockdown = false;
+                out.push(Effect::Lamp { on: false });
+                out.push(Effect::Audit(self.audit(out, "lockdown-ended")));
+            }
+            Tap::Done => self.reset(out),
+            _ => {}
+        }
+    }
+
+    fn review_tap(&mut self, out: &mut Out, tap: Tap) {
+        let Some(check_in) = self.queue.front_mut() else {
+            return;
+        };
+        let decided = match tap {
+            Tap::NotAMatch => vec![check_in.decide(Decision::NotAMatch)],
+            Tap::IsAMatch => {
+                check_in.choosing_match = true;
+                return;
+            }
+            Tap::AllowOnceBlock | Tap::Deny | Tap::AllowRegistered if check_in.choosing_match => {
+                let decision = match tap {
+                    Tap::AllowOnceBlock => Decision::AllowOnceBlock,
+                    Tap::Deny => Decision::Deny,
+                    _ => Decision::AllowRegistered,
+                };
+                vec![check_in.decide(decision)]
+            }
+            Tap::Remaining(remaining) => match check_in.decide_remaining(remaining) {
+                Some(decided) => decided,
+                None => return, // staff must look at every candidate first
+            },
+            Tap::NextCandidate => {
+                let next = (check_in.current() + 1) % check_in.candidates.len();
+                check_in.show(next);
+                return;
+            }
+            Tap::PreviousCandidate => {
+                let n = check_in.candidates.len();
+                check_in.show((check_in.current() + n - 1) % n);
+                return;
+            }
+            Tap::Done => {
+                self.go(out, Screen::StaffHome);
+                return;
+            }
+            _ => return,
+        };
+        self.record_decisions(out, &decided);
+        if self.queue.front().is_some_and(CheckIn::finished) {
+            self.finish_review(out);
+        }
+    }
+
+    /// Every decision: an audit line; "not a match" and "allow once and block" remembered;
+    /// matches send the decision alert.
+    fn record_decisions(&mut self, out: &mut Out, decided: &[(usize, Decision)]) {
+        let Some(check_in) = self.queue.front() else {
+            return;
+        };
+        let operator = self.operator.clone().unwrap_or_default();
+        let identity_key = check_in.person.identity_key();
+        for &(index, decision) in decided {
+            let candidate = &check_in.candidates[index];
+            let mut audit = self.audit(out, "decision");
+            audit.visit = Some(check_in.visit);
+            audit.source = Some(candidate.source);
+            audit.record_id = Some(candidate.record_id.clone());
+            audit.outcome = Some(decision.as_str());
+            out.push(Effect::Audit(audit));
+            if matches!(decision, Decision::NotAMatch | Decision::AllowOnceBlock) {
+                out.push(Effect::Remember(Remembered {
+                    identity_key: identity_key.clone(),
+                    source: candidate.source,
+                    record_id: candidate.record_id.clone(),
+                    decision,
+                    operator: operator.clone(),
+                    at_ms: out.now,
+                }));
+            }
+            if decision.is_match() {
+                let mut alert = self.alert(out, "decision", Some(check_in.visit));
+                alert.records = vec![AlertRecord::from(candidate)];
+                alert.decision = Some(decision);
+                out.push(Effect::QueueAlert(alert));
+            }
+        }
+    }
+
+    fn finish_review(&mut self, out: &mut Out) {
+        let Some(check_in) = self.queue.pop_front() else {
+            return;
+        };
+        let admitted = check_in.admitted();
+        let event = if admitted {
+            "visit-cleared"
+        } else {
+            "visit-refused"
+        };
+        let mut audit = self.audit(out, event);
+        audit.visit = Some(check_in.visit);
+        out.push(Effect::Audit(audit));
+        if admitted {
+            let by = self.operator.clone();
+            self.clear(out, check_in.visit, check_in.person, by);
+        } else if self.queue.is_empty() {
+            self.go(out, Screen::StaffHome);
+        } else {
+            // The next check-in: the review screen shows it from its first candidate.
+            out.push(Effect::Show(Screen::Review));
+        }
+    }
+
+    fn manual_tap(&mut self, out: &mut Out, tap: Tap) {
+        match tap {
+            Tap::Field(field) => self.manual.focus = Some(field),
+            Tap::Key(key) => self.manual.press(key),
+            Tap::Submit => match self.manual.person() {
+                Ok(person) => {
+                    self.manual.problem = None;
+                    let mut audit = self.audit(out, "manual-entry");
+                    self.start_screening(out, person);
+                    audit.visit = self.pending.as_ref().map(|p| p.visit);
+                    out.push(Effect::Audit(audit));
+                }
+                Err(problem) => self.manual.problem = Some(problem),
+            },
+            Tap::Done => {
+                self.manual = ManualForm::default();
+                self.go(out, Screen::StaffHome);
+            }
+            _ => {}
+        }
+    }
+
+    fn approve_manual(&mut self, out: &mut Out) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let mut audit = self.audit(out, "manual-entry-approved");
+        audit.visit = Some(pending.visit);
+        out.push(Effect::Audit(audit));
+        self.manual = ManualForm::default();
+        let by = self.operator.clone();
+        self.clear(out, pending.visit, pending.person, by);
+    }
+
+    // ---- time and pins -----------------------------------------------------------------
+
+    fn tick(&mut self, out: &mut Out) {
+        let idle = out.now.saturating_sub(self.active_at);
+        let timeout = match self.screen {
+            Screen::Attract => return,
+            Screen::DoorOpen | Screen::SignedOut => self.settings.door_unlock_ms,
+            _ => self.settings.idle_timeout_ms,
+        };
+        if idle >= timeout {
+            self.reset(out);
+        }
+    }
+
+    /// Back to the attract screen with nothing personal kept on screen or in the visit
+    /// being built. Flagged check-ins stay queued for staff.
+    fn reset(&mut self, out: &mut Out) {
+        self.logout(out);
+        self.pending = None;
+        self.cleared = None;
+        self.manual = ManualForm::default();
+        self.pin_entry.clear();
+        self.pin_notice = PinNotice::None;
+        self.scan_failures = 0;
+        self.set_language(out, self.settings.language);
+        self.go(out, Screen::Attract);
+    }
+
+    fn input(&mut self, out: &mut Out, pin: InputPin) {
+        match pin {
+            InputPin::Panic => {
+                if !self.lockdown {
+                    self.lockdown = true;
+                    out.push(Effect::Lamp { on: true });
+                }
+                out.push(Effect::QueueAlert(self.alert(out, "panic", None)));
+                out.push(Effect::Audit(self.audit(out, "panic")));
+            }
+            InputPin::DoorOpened => out.push(Effect::Audit(self.audit(out, "door-opened"))),
+        }
+    }
+}
+
+/// Effects of one event, and its time.
+struct Out {
+    now: Millis,
+    effects: Vec<Effect>,
+}
+
+impl Out {
+    fn push(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+}

@@ -1,0 +1,937 @@
+//! The flow on its own: every decision path, the PIN lock, idle reset, fail-secure rules.
+
+use time::macros::date;
+
+use super::*;
+use crate::config::Config;
+use crate::identity::{DocumentKind, Identity, Sex};
+
+const TODAY: Date = date!(2026 - 03 - 09);
+
+fn kiosk() -> Kiosk {
+    let config = Config::default();
+    Kiosk::new(Settings::new(&config, config.sim_staff_pins()))
+}
+
+fn identity(expires: Date) -> Identity {
+    Identity {
+        document: DocumentKind::Aamva,
+        first_name: "ANNA".into(),
+        middle_name: Some("MARIA".into()),
+        last_name: "ERIKSSON".into(),
+        suffix: None,
+        dob: date!(1974 - 08 - 12),
+        sex: Some(Sex::F),
+        issuer: Some("MO".into()),
+        document_number_last4: Some("1234".into()),
+        expires: Some(expires),
+        name_truncated: false,
+    }
+}
+
+fn scan_id() -> Event {
+    Event::Scanned {
+        result: Ok(Scan::Person(identity(date!(2031 - 08 - 12)))),
+        today: TODAY,
+    }
+}
+
+fn candidate(id: &str, source: Source) -> Candidate {
+    Candidate {
+        source,
+        record_id: id.into(),
+        name: "ERIKSSON, ANNA".into(),
+        alias: false,
+        dob: Some(date!(1974 - 08 - 12)),
+        sex: Some(Sex::F),
+        score: 90,
+        reasons: vec!["last".into(), "first".into(), "dob".into()],
+        details: vec![("offense".into(), "Example".into())],
+        list: (source == Source::Watchlist).then(|| "custody".into()),
+        action: (source == Source::Watchlist).then(|| "deny".into()),
+        note: None,
+    }
+}
+
+fn tap(k: &mut Kiosk, now: Millis, label: &str) -> Vec<Effect> {
+    let tap = Tap::from_label(label).unwrap_or_else(|| panic!("no tap for {label}"));
+    k.handle(now, Event::Tap(tap))
+}
+
+/// Scans the test visitor and answers the screening request with `candidates`.
+fn scan_and_screen(k: &mut Kiosk, now: Millis, candidates: Vec<Candidate>) -> Vec<Effect> {
+    let effects = k.handle(now, scan_id());
+    let visit = screened_visit(&effects);
+    let mut all = effects;
+    all.extend(k.handle(
+        now,
+        Event::Screened {
+            visit,
+            result: Ok(candidates),
+        },
+    ));
+    all
+}
+
+fn screened_visit(effects: &[Effect]) -> VisitId {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ScreenVisitor { visit, .. } => Some(*visit),
+            _ => None,
+        })
+        .expect("a screening request")
+}
+
+fn login(k: &mut Kiosk, now: Millis) -> Vec<Effect> {
+    let mut effects = tap(k, now, "staff");
+    for d in ["pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"] {
+        effects.extend(tap(k, now, d));
+    }
+    effects
+}
+
+fn relay_pulses(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::PulseRelay { .. }))
+        .count()
+}
+
+fn alerts<'a>(effects: &'a [Effect], kind: &str) -> Vec<&'a Alert> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::QueueAlert(a) if a.kind == kind => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+fn audits<'a>(effects: &'a [Effect], event: &str) -> Vec<&'a Audit> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Audit(a) if a.event == event => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+fn badge_job(effects: &[Effect]) -> Option<&BadgeJob> {
+    effects.iter().find_map(|e| match e {
+        Effect::PrintBadge(job) => Some(job),
+        _ => None,
+    })
+}
+
+/// Picks purpose and destination and answers the print job; returns every effect.
+fn finish_visit(k: &mut Kiosk, now: Millis, printed: bool) -> Vec<Effect> {
+    let mut effects = tap(k, now, "purpose:visitor");
+    effects.extend(tap(k, now, "destination:library"));
+    let visit = badge_job(&effects).expect("a badge job").visit;
+    effects.extend(k.handle(now, Event::Printed { visit, ok: printed }));
+    effects
+}
+
+#[test]
+fn a_cleared_visitor_gets_a_badge_and_the_door() {
+    let mut k = kiosk();
+    let effects = scan_and_screen(&mut k, 0, vec![]);
+    assert_eq!(k.screen(), Screen::Purpose);
+    assert!(effects.contains(&Effect::Show(Screen::Screening)));
+    let effects = finish_visit(&mut k, 100, true);
+    let job = badge_job(&effects).unwrap();
+    assert_eq!(job.visitor_name, "Anna Maria Eriksson");
+    assert_eq!(job.purpose, "Visitor");
+    assert_eq!(job.destination, "Library");
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::SaveVisit(v) if v.purpose == "visitor" && v.destination == "library" && !v.no_id)));
+    assert_eq!(effects.last(), Some(&Effect::Show(Screen::DoorOpen)));
+    assert!(effects.contains(&Effect::PulseRelay {
+        visit: job.visit,
+        ms: 5000
+    }));
+    // The next visitor may scan while the door screen shows.
+    let mut next = kiosk();
+    scan_and_screen(&mut next, 0, vec![]);
+    finish_visit(&mut next, 1, true);
+    next.handle(2, scan_id());
+    assert_eq!(next.screen(), Screen::Screening);
+    // The door screen closes itself once the door locks again.
+    assert!(k.handle(4_000, Event::Tick).is_empty());
+    assert_eq!(
+        k.handle(5_100, Event::Tick),
+        vec![Effect::Show(Screen::Attract)]
+    );
+}
+
+#[test]
+fn a_flag_shows_exactly_the_no_id_screen_and_queues_a_silent_alert() {
+    let mut flagged = kiosk();
+    let effects = scan_and_screen(&mut flagged, 0, vec![candidate("MO-1", Source::Registry)]);
+    let mut no_id = kiosk();
+    no_id.handle(0, Event::Tap(Tap::NoId));
+    assert_eq!(flagged.screen(), Screen::FrontOffice);
+    assert_eq!(flagged.screen(), no_id.screen());
+    let alert = alerts(&effects, "flagged");
+    assert_eq!(alert.len(), 1);
+    assert_eq!(alert[0].records[0].record_id, "MO-1");
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(flagged.queued(), 1);
+    // Every screen the visitor passed through is a visitor screen, which carries no data.
+    for effect in &effects {
+        if let Effect::Show(screen) = effect {
+            assert!(screen.visitor_facing());
+        }
+    }
+}
+
+#[test]
+fn scan_problems_allow_retries_then_send_to_the_office() {
+    let mut k = kiosk();
+    let misread = || Event::Scanned {
+        result: Err(ScanError::CheckDigit("date of birth")),
+        today: TODAY,
+    };
+    k.handle(0, misread());
+    assert_eq!(k.screen(), Screen::ScanProblem(Trouble::Misread));
+    assert_eq!(k.scans_left(), 2);
+    k.handle(1, misread());
+    assert_eq!(k.scans_left(), 1);
+    k.handle(2, misread());
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    // Unsupported documents count the same way; a good scan afterwards goes through.
+    let mut k = kiosk();
+    k.handle(
+        0,
+        Event::Scanned {
+            result: Err(ScanError::MilitaryId),
+            today: TODAY,
+        },
+    );
+    assert_eq!(k.screen(), Screen::ScanProblem(Trouble::Unsupported));
+    k.handle(1, scan_id());
+    assert_eq!(k.screen(), Screen::Screening);
+}
+
+#[test]
+fn expired_documents_follow_the_policy() {
+    let expired = || Event::Scanned {
+        result: Ok(Scan::Person(identity(date!(2020 - 01 - 01)))),
+        today: TODAY,
+    };
+    let mut accept = kiosk();
+    let effects = accept.handle(0, expired());
+    assert_eq!(accept.screen(), Screen::Screening);
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::ScreenVisitor { .. })));
+    let mut config = Config::default();
+    config.kiosk.expired_id = ExpiredIdPolicy::Refuse;
+    let mut refuse = Kiosk::new(Settings::new(&config, vec![]));
+    let effects = refuse.handle(0, expired());
+    assert_eq!(refuse.screen(), Screen::ScanProblem(Trouble::Expired));
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::ScreenVisitor { .. })));
+}
+
+#[test]
+fn screening_failure_fails_secure() {
+    let mut k = kiosk();
+    let visit = screened_visit(&k.handle(0, scan_id()));
+    let effects = k.handle(
+        1,
+        Event::Screened {
+            visit,
+            result: Err(ScreeningFailed),
+        },
+    );
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(alerts(&effects, "screening-failed").len(), 1);
+}
+
+#[test]
+fn a_stale_result_after_idle_reset_opens_nothing() {
+    let mut k = kiosk();
+    let visit = screened_visit(&k.handle(0, scan_id()));
+    k.handle(20_000, Event::Tick);
+    assert_eq!(k.screen(), Screen::Attract);
+    let effects = k.handle(
+        20_001,
+        Event::Screened {
+            visit,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(k.screen(), Screen::Attract);
+}
+
+#[test]
+fn a_failed_print_or_a_lockdown_keeps_the_door_shut() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    let effects = finish_visit(&mut k, 1, false);
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(alerts(&effects, "print-failed").len(), 1);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+
+    let mut k = kiosk();
+    let effects = k.handle(0, Event::Input(InputPin::Panic));
+    assert!(effects.contains(&Effect::Lamp { on: true }));
+    assert_eq!(alerts(&effects, "panic").len(), 1);
+    scan_and_screen(&mut k, 1, vec![]);
+    let effects = finish_visit(&mut k, 2, true);
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(audits(&effects, "door-kept-locked").len(), 1);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+
+    // Staff end the lockdown; the next cleared visitor gets the door again.
+    tap(&mut k, 3, "done");
+    login(&mut k, 4);
+    let effects = tap(&mut k, 5, "end-lockdown");
+    assert!(effects.contains(&Effect::Lamp { on: false }));
+    tap(&mut k, 6, "done");
+    scan_and_screen(&mut k, 7, vec![]);
+    assert_eq!(relay_pulses(&finish_visit(&mut k, 8, true)), 1);
+}
+
+#[test]
+fn print_result_for_another_visit_is_ignored() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1, "purpose:visitor");
+    tap(&mut k, 2, "destination:gym");
+    let effects = k.handle(
+        3,
+        Event::Printed {
+            visit: VisitId(999),
+            ok: true,
+        },
+    );
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(k.screen(), Screen::Printing);
+}
+
+#[test]
+fn unknown_purposes_and_destinations_do_nothing() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    assert!(tap(&mut k, 1, "purpose:astronaut").is_empty());
+    assert_eq!(k.screen(), Screen::Purpose);
+    // A destination before a purpose is not on screen.
+    assert!(tap(&mut k, 1, "destination:gym").is_empty());
+}
+
+#[test]
+fn idle_returns_every_screen_to_attract_and_forgets_the_visitor() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1_000, "language:es");
+    assert_eq!(k.language(), Language::Es);
+    assert!(k.handle(20_999, Event::Tick).is_empty());
+    let effects = k.handle(21_000, Event::Tick);
+    assert!(effects.contains(&Effect::Show(Screen::Attract)));
+    assert!(effects.contains(&Effect::SetLanguage(Language::En)));
+    // The cleared visit is gone: a purpose tap now does nothing.
+    assert!(tap(&mut k, 21_001, "purpose:visitor").is_empty());
+    // Staff screens time out too, and log the operator out.
+    login(&mut k, 30_000);
+    assert_eq!(k.screen(), Screen::StaffHome);
+    let effects = k.handle(50_000, Event::Tick);
+    assert_eq!(audits(&effects, "logout").len(), 1);
+    assert_eq!(k.operator(), None);
+}
+
+#[test]
+fn every_login_is_audited_and_five_wrong_pins_lock() {
+    let mut k = kiosk();
+    tap(&mut k, 0, "staff");
+    let mut failed = 0;
+    for attempt in 0..5 {
+        tap(&mut k, attempt, "pin-1");
+        let effects = tap(&mut k, attempt, "pin-enter");
+        failed += audits(&effects, "login-failed").len();
+        if attempt == 4 {
+            assert_eq!(audits(&effects, "login-locked").len(), 1);
+        }
+    }
+    assert_eq!(failed, 4);
+    assert!(matches!(k.pin_notice(), PinNotice::Locked { .. }));
+    // The right PIN while locked: refused and audited.
+    let effects = login(&mut k, 60_000);
+    assert_eq!(audits(&effects, "login-refused-locked").len(), 1);
+    assert_eq!(k.screen(), Screen::StaffPin);
+    // Five minutes after the lock, it works.
+    let effects = login(&mut k, 4 + pin::LOCK_MS);
+    assert_eq!(
+        audits(&effects, "login")[0].operator.as_deref(),
+        Some("demo")
+    );
+    assert_eq!(k.screen(), Screen::StaffHome);
+}
+
+/// One row of a decision table: a check-in with these candidates, these taps on the review
+/// screen, and what must come of it.
+struct DecisionCase {
+    name: &'static str,
+    candidates: &'static [Source],
+    taps: &'static [&'static str],
+    admitted: bool,
+    outcomes: &'static [&'static str],
+    remembered: &'static [Decision],
+    decision_alerts: usize,
+}
+
+const DECISIONS: &[DecisionCase] = &[
+    DecisionCase {
+        name: "not a match is remembered and admits",
+        candidates: &[Source::Registry],
+        taps: &["not-a-match"],
+        admitted: true,
+        outcomes: &["not-a-match"],
+        remembered: &[Decision::NotAMatch],
+        decision_alerts: 0,
+    },
+    DecisionCase {
+        name: "a match allowed once is blocked from then on",
+        candidates: &[Source::Registry],
+        taps: &["is-a-match", "allow-once-block"],
+        admitted: true,
+        outcomes: &["allow-once-block"],
+        remembered: &[Decision::AllowOnceBlock],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "a match denied",
+        candidates: &[Source::Registry],
+        taps: &["is-a-match", "deny"],
+        admitted: false,
+        outcomes: &["deny"],
+        remembered: &[],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "registered but allowed",
+        candidates: &[Source::Registry],
+        taps: &["is-a-match", "allow-registered"],
+        admitted: true,
+        outcomes: &["allow-registered"],
+        remembered: &[],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "a watchlist deny entry denied",
+        candidates: &[Source::Watchlist],
+        taps: &["is-a-match", "deny"],
+        admitted: false,
+        outcomes: &["deny"],
+        remembered: &[],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "deny without choosing 'is a match' first does nothing",
+        candidates: &[Source::Registry],
+        taps: &["deny", "not-a-match"],
+        admitted: true,
+        outcomes: &["not-a-match"],
+        remembered: &[Decision::NotAMatch],
+        decision_alerts: 0,
+    },
+    DecisionCase {
+        name: "two candidates, both not a match",
+        candidates: &[Source::Registry, Source::Watchlist],
+        taps: &["not-a-match", "not-a-match"],
+        admitted: true,
+        outcomes: &["not-a-match", "not-a-match"],
+        remembered: &[Decision::NotAMatch, Decision::NotAMatch],
+        decision_alerts: 0,
+    },
+    DecisionCase {
+        name: "one of two denied refuses the visit",
+        candidates: &[Source::Registry, Source::Registry],
+        taps: &["not-a-match", "is-a-match", "deny"],
+        admitted: false,
+        outcomes: &["not-a-match", "deny"],
+        remembered: &[Decision::NotAMatch],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "process remaining is refused until every candidate was seen",
+        candidates: &[Source::Registry, Source::Registry, Source::Registry],
+        taps: &[
+            "remaining:not-a-match",
+            "next-candidate",
+            "next-candidate",
+            "remaining:not-a-match",
+        ],
+        admitted: true,
+        outcomes: &["not-a-match", "not-a-match", "not-a-match"],
+        remembered: &[
+            Decision::NotAMatch,
+            Decision::NotAMatch,
+            Decision::NotAMatch,
+        ],
+        decision_alerts: 0,
+    },
+    DecisionCase {
+        name: "process remaining as match denies the rest",
+        candidates: &[Source::Registry, Source::Registry],
+        taps: &["not-a-match", "remaining:match"],
+        admitted: false,
+        outcomes: &["not-a-match", "deny"],
+        remembered: &[Decision::NotAMatch],
+        decision_alerts: 1,
+    },
+    DecisionCase {
+        name: "don't process leaves the visit uncleared",
+        candidates: &[Source::Registry, Source::Registry],
+        taps: &["not-a-match", "remaining:skip"],
+        admitted: false,
+        outcomes: &["not-a-match", "not-processed"],
+        remembered: &[Decision::NotAMatch],
+        decision_alerts: 0,
+    },
+];
+
+#[test]
+fn decision_table() {
+    for case in DECISIONS {
+        let mut k = kiosk();
+        let candidates = case
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| candidate(&format!("R-{i}"), s))
+            .collect();
+        scan_and_screen(&mut k, 0, candidates);
+        let login_effects = login(&mut k, 1_000);
+        assert_eq!(k.screen(), Screen::Review, "{}", case.name);
+        assert_eq!(audits(&login_effects, "login").len(), 1, "{}", case.name);
+        let mut effects = Vec::new();
+        for label in case.taps {
+            effects.extend(tap(&mut k, 2_000, label));
+        }
+        let outcomes: Vec<_> = audits(&effects, "decision")
+            .iter()
+            .map(|a| a.outcome.unwrap())
+            .collect();
+        assert_eq!(outcomes, case.outcomes, "{}", case.name);
+        for audit in audits(&effects, "decision") {
+            assert_eq!(audit.operator.as_deref(), Some("demo"), "{}", case.name);
+            assert_eq!(audit.kiosk, "Main lobby", "{}", case.name);
+            assert!(audit.record_id.is_some() && audit.visit.is_some());
+        }
+        let remembered: Vec<_> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Remember(r) => Some(r.decision),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(remembered, case.remembered, "{}", case.name);
+        assert_eq!(
+            alerts(&effects, "decision").len(),
+            case.decision_alerts,
+            "{}",
+            case.name
+        );
+        assert_eq!(k.queued(), 0, "{}", case.name);
+        if case.admitted {
+            assert_eq!(audits(&effects, "visit-cleared").len(), 1, "{}", case.name);
+            assert_eq!(k.screen(), Screen::Purpose, "{}", case.name);
+            assert_eq!(k.operator(), None, "staff are logged out for the visitor");
+            let visit = finish_visit(&mut k, 3_000, true);
+            assert_eq!(relay_pulses(&visit), 1, "{}", case.name);
+            assert!(visit.iter().any(
+                |e| matches!(e, Effect::SaveVisit(v) if v.cleared_by.as_deref() == Some("demo"))
+            ));
+        } else {
+            assert_eq!(audits(&effects, "visit-refused").len(), 1, "{}", case.name);
+            assert_eq!(k.screen(), Screen::StaffHome, "{}", case.name);
+            assert_eq!(relay_pulses(&effects), 0, "{}", case.name);
+        }
+    }
+}
+
+#[test]
+fn remembered_not_a_match_carries_the_identity_key() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
+    login(&mut k, 1);
+    let effects = tap(&mut k, 2, "not-a-match");
+    let remembered = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Remember(r) => Some(r),
+            _ => None,
+        })
+        .unwrap();
+    let expected = Person::from(&identity(date!(2031 - 08 - 12))).identity_key();
+    assert_eq!(remembered.identity_key, expected);
+    assert_eq!(remembered.record_id, "MO-7");
+    assert_eq!(remembered.operator, "demo");
+}
+
+#[test]
+fn the_review_shows_one_candidate_at_a_time() {
+    let mut k = kiosk();
+    scan_and_screen(
+        &mut k,
+        0,
+        vec![
+            candidate("A", Source::Registry),
+            candidate("B", Source::Watchlist),
+        ],
+    );
+    login(&mut k, 1);
+    let review = k.review().unwrap();
+    assert_eq!(review.candidate().record_id, "A");
+    assert!(!review.all_seen());
+    tap(&mut k, 2, "is-a-match");
+    assert!(k.review().unwrap().choosing_match);
+    tap(&mut k, 2, "next-candidate");
+    let review = k.review().unwrap();
+    assert_eq!(review.candidate().record_id, "B");
+    assert!(
+        !review.choosing_match,
+        "moving on cancels a half-made decision"
+    );
+    assert!(review.all_seen());
+    // Leaving the review keeps the check-in queued.
+    tap(&mut k, 3, "done");
+    assert_eq!(k.screen(), Screen::StaffHome);
+    assert_eq!(k.queued(), 1);
+    tap(&mut k, 4, "review-queue");
+    assert_eq!(k.screen(), Screen::Review);
+}
+
+#[test]
+fn manual_entry_is_screened_and_needs_approval() {
+    let mut k = kiosk();
+    tap(&mut k, 0, "no-id");
+    login(&mut k, 1);
+    tap(&mut k, 2, "manual-entry");
+    assert_eq!(k.screen(), Screen::ManualEntry);
+    k.handle(3, Event::Typed("Grace".into()));
+    tap(&mut k, 3, "manual:last");
+    for key in [
+        "key:h",
+        "key:o",
+        "key:p",
+        "key:p",
+        "key:e",
+        "key:r",
+        "key:x",
+        "key:backspace",
+    ] {
+        tap(&mut k, 3, key);
+    }
+    tap(&mut k, 3, "manual:dob");
+    k.handle(3, Event::Typed("1906-13-09".into()));
+    assert!(tap(&mut k, 4, "manual-submit").is_empty());
+    assert_eq!(k.manual().problem, Some(ManualProblem::BadDate));
+    for _ in 0..5 {
+        tap(&mut k, 4, "key:backspace");
+    }
+    k.handle(4, Event::Typed("12-09".into()));
+    assert_eq!(k.manual().first, "Grace");
+    assert_eq!(k.manual().last, "HOPPER");
+    let effects = tap(&mut k, 5, "manual-submit");
+    let Some(Effect::ScreenVisitor { visit, visitor, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::ScreenVisitor { .. }))
+    else {
+        panic!("no screening request")
+    };
+    assert_eq!(visitor.dob, Some(date!(1906 - 12 - 09)));
+    assert_eq!(k.screen(), Screen::ManualEntry);
+    k.handle(
+        6,
+        Event::Screened {
+            visit: *visit,
+            result: Ok(vec![]),
+        },
+    );
+    assert_eq!(k.screen(), Screen::ManualApproval);
+    let effects = tap(&mut k, 7, "approve");
+    assert_eq!(audits(&effects, "manual-entry-approved").len(), 1);
+    assert_eq!(k.screen(), Screen::Purpose);
+    let effects = finish_visit(&mut k, 8, true);
+    let job = badge_job(&effects).unwrap();
+    assert!(job.no_id);
+    assert_eq!(job.visitor_name, "Grace Hopper");
+    assert!(job.destination.ends_with("No ID: lobby only"));
+}
+
+#[test]
+fn a_flagged_manual_entry_goes_straight_to_review() {
+    let mut k = kiosk();
+    login(&mut k, 0);
+    tap(&mut k, 1, "manual-entry");
+    k.handle(1, Event::Typed("Anna".into()));
+    tap(&mut k, 1, "manual:last");
+    k.handle(1, Event::Typed("Eriksson".into()));
+    tap(&mut k, 1, "manual:dob");
+    k.handle(1, Event::Typed("08/12/1974".into()));
+    let visit = screened_visit(&tap(&mut k, 2, "manual-submit"));
+    let effects = k.handle(
+        3,
+        Event::Screened {
+            visit,
+            result: Ok(vec![candidate("MO-1", Source::Registry)]),
+        },
+    );
+    assert_eq!(alerts(&effects, "flagged").len(), 1);
+    assert_eq!(k.screen(), Screen::Review);
+}
+
+#[test]
+fn staff_screens_need_the_pin() {
+    let mut k = kiosk();
+    for label in ["review-queue", "manual-entry", "end-lockdown", "approve"] {
+        assert!(tap(&mut k, 0, label).is_empty(), "{label}");
+        assert_eq!(k.screen(), Screen::Attract);
+    }
+    tap(&mut k, 0, "staff");
+    tap(&mut k, 0, "pin-enter");
+    assert_eq!(k.screen(), Screen::StaffPin);
+    assert_eq!(k.operator(), None);
+}
+
+#[test]
+fn a_badge_scan_signs_the_visit_out() {
+    let mut k = kiosk();
+    let code = VisitId(42).sign_out_code(TODAY);
+    assert_eq!(code, "VST1.V-0042.2026-03-09");
+    let visit = VisitId::from_sign_out_code(&code).unwrap();
+    assert_eq!(visit, VisitId(42));
+    let effects = k.handle(7, Event::BadgeScanned { visit });
+    assert!(effects.contains(&Effect::SignOut { visit, at_ms: 7 }));
+    assert_eq!(audits(&effects, "signed-out").len(), 1);
+    assert_eq!(k.screen(), Screen::SignedOut);
+    assert_eq!(
+        relay_pulses(&effects),
+        0,
+        "leaving never unlocks the entrance"
+    );
+    k.handle(5_007, Event::Tick);
+    assert_eq!(k.screen(), Screen::Attract);
+    for bad in [
+        "VST1.V-12.2026-03-09",
+        "VSTB1:abcdefgh",
+        "VST1.X-0001.2026",
+        "VST1.V-0001",
+    ] {
+        assert_eq!(VisitId::from_sign_out_code(bad), None, "{bad}");
+    }
+    // Not in the middle of someone else's visit.
+    let mut busy = kiosk();
+    scan_and_screen(&mut busy, 0, vec![]);
+    assert!(busy.handle(1, Event::BadgeScanned { visit }).is_empty());
+}
+
+#[test]
+fn labels_round_trip() {
+    let mut taps = vec![
+        Tap::Purpose("late-arrival".into()),
+        Tap::Destination("gym".into()),
+        Tap::Language(Language::Es),
+        Tap::Remaining(Remaining::Skip),
+        Tap::Field(Field::Dob),
+        Tap::Key(Key::Char('q')),
+        Tap::Key(Key::Char('-')),
+        Tap::Key(Key::Space),
+        Tap::Key(Key::Backspace),
+    ];
+    taps.extend((0..10).map(Tap::Digit));
+    taps.extend(FIXED.iter().map(|(_, t)| t.clone()));
+    for tap in taps {
+        assert_eq!(Tap::from_label(&tap.label()), Some(tap.clone()), "{tap:?}");
+    }
+    // The labels contracts.md section 5 fixes.
+    for label in [
+        "staff",
+        "pin-0",
+        "pin-9",
+        "pin-enter",
+        "not-a-match",
+        "is-a-match",
+        "allow-once-block",
+        "deny",
+        "allow-registered",
+        "no-id",
+        "done",
+        "purpose:visitor",
+        "destination:office",
+    ] {
+        assert!(Tap::from_label(label).is_some(), "{label}");
+    }
+    for bad in ["pin-10", "key:!", "purpose:", "nothing", "language:fr"] {
+        assert_eq!(Tap::from_label(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn typed_dates_in_both_orders() {
+    assert_eq!(parse_typed_date("1974-08-12"), Some(date!(1974 - 08 - 12)));
+    assert_eq!(parse_typed_date("08/12/1974"), Some(date!(1974 - 08 - 12)));
+    assert_eq!(parse_typed_date("1974-02-30"), None);
+    assert_eq!(parse_typed_date("yesterday"), None);
+}
+
+/// Random sessions: whatever happens, in whatever order, the door opens only for a visit
+/// that was cleared and printed, never in a lockdown, and staff are never left logged in on
+/// a screen the visitor can use.
+mod fail_secure {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Clone, Debug)]
+    enum Action {
+        Scan(bool),
+        Answer(u8),
+        Print(bool),
+        Tap(usize),
+        Login,
+        Wait(u64),
+        Panic,
+        Type,
+    }
+
+    const LABELS: &[&str] = &[
+        "purpose:visitor",
+        "purpose:staff",
+        "destination:gym",
+        "destination:office",
+        "no-id",
+        "staff",
+        "done",
+        "retry",
+        "pin-1",
+        "pin-enter",
+        "not-a-match",
+        "is-a-match",
+        "allow-once-block",
+        "deny",
+        "allow-registered",
+        "remaining:match",
+        "remaining:not-a-match",
+        "remaining:skip",
+        "next-candidate",
+        "review-queue",
+        "manual-entry",
+        "manual:last",
+        "manual:dob",
+        "manual-submit",
+        "approve",
+        "end-lockdown",
+        "language:es",
+        "key:a",
+    ];
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            any::<bool>().prop_map(Action::Scan),
+            (0u8..4).prop_map(Action::Answer),
+            any::<bool>().prop_map(Action::Print),
+            (0..LABELS.len()).prop_map(Action::Tap),
+            Just(Action::Login),
+            (0u64..25_000).prop_map(Action::Wait),
+            Just(Action::Panic),
+            Just(Action::Type),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn the_door_opens_only_for_cleared_printed_visits(actions in prop::collection::vec(action(), 1..60)) {
+            let mut k = kiosk();
+            let mut now = 0;
+            let mut requested: Option<VisitId> = None;
+            let mut printing: Option<VisitId> = None;
+            let mut cleared: HashSet<VisitId> = HashSet::new();
+            let mut lockdown = false;
+            for action in actions {
+                let mut events = Vec::new();
+                match action {
+                    Action::Scan(good) => events.push(if good {
+                        scan_id()
+                    } else {
+                        Event::Scanned { result: Err(ScanError::Empty), today: TODAY }
+                    }),
+                    Action::Answer(kind) => {
+                        if let Some(visit) = requested {
+                            let result = match kind {
+                                0 | 1 => Ok(vec![]),
+                                2 => Ok(vec![candidate("R-1", Source::Registry)]),
+                                _ => Err(ScreeningFailed),
+                            };
+                            events.push(Event::Screened { visit, result });
+                        }
+                    }
+                    Action::Print(ok) => {
+                        if let Some(visit) = printing {
+                            events.push(Event::Printed { visit, ok });
+                        }
+                    }
+                    Action::Tap(i) => events.push(Event::Tap(Tap::from_label(LABELS[i]).unwrap())),
+                    Action::Login => {
+                        for d in ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"] {
+                            events.push(Event::Tap(Tap::from_label(d).unwrap()));
+                        }
+                    }
+                    Action::Wait(ms) => {
+                        now += ms;
+                        events.push(Event::Tick);
+                    }
+                    Action::Panic => events.push(Event::Input(InputPin::Panic)),
+                    Action::Type => events.push(Event::Typed("Ann 1980-01-01".into())),
+                }
+                for event in events {
+                    let answered_clear = match &event {
+                        Event::Screened { visit, result: Ok(c) } if c.is_empty() => Some(*visit),
+                        _ => None,
+                    };
+                    let printed_ok = matches!(event, Event::Printed { ok: true, .. });
+                    let effects = k.handle(now, event);
+                    for effect in &effects {
+                        match effect {
+                            Effect::ScreenVisitor { visit, .. } => requested = Some(*visit),
+                            Effect::PrintBadge(job) => printing = Some(job.visit),
+                            Effect::Lamp { on } => lockdown = *on,
+                            Effect::Show(Screen::Purpose) => {
+                                // Cleared by screening, or by staff (audited just before).
+                                if let Some(visit) = answered_clear {
+                                    cleared.insert(visit);
+                                }
+                                for e in &effects {
+                                    if let Effect::Audit(a) = e {
+                                        if matches!(a.event, "visit-cleared" | "manual-entry-approved") {
+                                            cleared.insert(a.visit.unwrap());
+                                        }
+                                    }
+                                }
+                            }
+                            Effect::PulseRelay { visit, .. } => {
+                                prop_assert!(printed_ok, "a pulse without a printed badge");
+                                prop_assert!(cleared.contains(visit), "a pulse for an uncleared visit");
+                                prop_assert!(!lockdown, "a pulse during a lockdown");
+                            }
+                            _ => {}
+                        }
+                    }
+                    if k.screen().visitor_facing() {
+                        prop_assert_eq!(k.operator(), None, "staff left logged in on {:?}", k.screen());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! `vestibule kiosk --sim --headless` end to end (contracts.md section 5): the real binary, the
+//! real UI on the software renderer, a real redb registry and watchlist, simulated hardware.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
+
+/// MICHAEL JOHN SAMPLE JR, born 1986-06-06 (Virginia, AAMVA annex D sample).
+const SAMPLE: &str = include_str!("fixtures/aamva/v10-va-annex-d.txt");
+/// DIANA ROSE SMITH, born 1992-10-10 (Maryland sample).
+const SMITH: &str = include_str!("fixtures/aamva/v08-md.txt");
+/// CAPTAIN JACK MORGAN, born 1960-05-22 (Pennsylvania sample): on no list.
+const MORGAN: &str = include_str!("fixtures/aamva/v09-pa.txt");
+
+const REGISTRY: &str =
+    "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense
+VA-0001,primary,SAMPLE,MICHAEL,J,JR,1986-06-06,M,VA,Example offence
+";
+const WATCHLIST: &str = "entry_id,list,last_name,first_name,middle_name,dob,sex,action,note
+W-7,custody,SMITH,DIANA,,,F,deny,Court order on file
+";
+
+struct Kiosk {
+    dir: tempfile::TempDir,
+}
+
+impl Kiosk {
+    /// A database with the registry and watchlist above.
+    fn new() -> Kiosk {
+        let k = Kiosk {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let registry = k.file("registry.csv", REGISTRY);
+        let watchlist = k.file("watchlist.csv", WATCHLIST);
+        for (what, file) in [("registry", registry), ("watchlist", watchlist)] {
+            let out = vestibule(&[what, "import", "--db", k.db(), file.to_str().unwrap()]);
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        k
+    }
+
+    fn db(&self) -> &str {
+        self.path("kiosk.redb").leak()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_str().unwrap().to_owned()
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Runs a script; returns the process output and the out directory.
+    fn run(&self, name: &str, events: &[Value]) -> (Output, PathBuf) {
+        let script: String = events.iter().map(|e| format!("{e}\n")).collect();
+        let events = self.file(&format!("{name}.jsonl"), &script);
+        let out = self.dir.path().join(name);
+        let output = vestibule(&[
+            "kiosk",
+            "--sim",
+            "--headless",
+            "--events",
+            events.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--db",
+            self.db(),
+        ]);
+        (output, out)
+    }
+
+    fn run_ok(&self, name: &str, events: &[Value]) -> PathBuf {
+        let (output, out) = self.run(name, events);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        out
+    }
+}
+
+fn vestibule(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("VESTIBULE_DB")
+        .env_remove("VESTIBULE_CONFIG")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn hardware(out: &Path, device: &str, action: &str) -> Vec<Value> {
+    lines(&out.join("hardware.jsonl"))
+        .into_iter()
+        .filter(|l| l["device"] == device && l["action"] == action)
+        .collect()
+}
+
+fn audits(out: &Path, event: &str) -> Vec<Value> {
+    lines(&out.join("audit.jsonl"))
+        .into_iter()
+        .filter(|l| l["event"] == event)
+        .collect()
+}
+
+fn alerts(out: &Path, kind: &str) -> Vec<Value> {
+    lines(&out.join("alerts.jsonl"))
+        .into_iter()
+        .filter(|l| l["kind"] == kind)
+        .collect()
+}
+
+fn tap(label: &str) -> Value {
+    json!({ "tap": label })
+}
+
+fn login() -> Vec<Value> {
+    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
+        .into_iter()
+        .map(tap)
+        .collect()
+}
+
+fn visit(scan: &str) -> Vec<Value> {
+    vec![
+        json!({ "scan": scan }),
+        tap("purpose:visitor"),
+        tap("destination:library"),
+    ]
+}
+
+fn same_image(a: &Path, b: &Path) -> bool {
+    std::fs::read(a).unwrap() == std::fs::read(b).unwrap()
+}
+
+#[test]
+fn a_cleared_visitor_gets_a_badge_and_the_door() {
+    let k = Kiosk::new();
+    let mut events = visit(MORGAN);
+    events.push(json!({ "screenshot": "door" }));
+    let out = k.run_ok("cleared", &events);
+    let prints = hardware(&out, "printer", "print");
+    assert_eq!(prints.len(), 1);
+    assert_eq!(prints[0]["printer"], "brother-ql-dk1202");
+    let pulses = hardware(&out, "relay", "pulse");
+    assert_eq!(pulses.len(), 1, "{pulses:?}");
+    assert_eq!(pulses[0]["ms"], 5000);
+    let badge = std::fs::read(out.join("badges/1.png")).unwrap();
+    assert!(badge.starts_with(b"\x89PNG"));
+    let job = std::fs::read(out.join("printer/1.bin")).unwrap();
+    assert_eq!(job.len() as u64, prints[0]["bytes"].as_u64().unwrap());
+    assert!(out.join("door.png").exists());
+    assert!(alerts(&out, "flagged").is_empty());
+}
+
+#[test]
+fn a_registry_match_denied_by_staff_never_opens_the_door() {
+    let k = Kiosk::new();
+    let mut events = vec![
+        json!({ "scan": SAMPLE }),
+        json!({ "screenshot": "flagged" }),
+    ];
+    events.extend(login());
+    events.push(json!({ "screenshot": "review" }));
+    events.extend([tap("is-a-match"), tap("deny")]);
+    let out = k.run_ok("denied", &events);
+    let flagged = alerts(&out, "flagged");
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0]["records"][0]["record_id"], "VA-0001");
+    assert_eq!(flagged[0]["records"][0]["source"], "registry");
+    let decision = alerts(&out, "decision");
+    assert_eq!(decision[0]["decision"], "deny");
+    assert_eq!(decision[0]["operator"], "demo");
+    let audit = audits(&out, "decision");
+    assert_eq!(audit[0]["outcome"], "deny");
+    assert_eq!(audit[0]["record_id"], "VA-0001");
+    assert_eq!(audit[0]["kiosk"], "Main lobby");
+    assert_eq!(audits(&out, "visit-refused").len(), 1);
+    assert!(hardware(&out, "relay", "pulse").is_empty());
+    assert!(hardware(&out, "printer", "print").is_empty());
+    // The visitor saw exactly the "No ID" screen.
+    let no_id = k.run_ok(
+        "no-id",
+        &[tap("no-id"), json!({ "screenshot": "front-office" })],
+    );
+    assert!(same_image(
+        &out.join("flagged.png"),
+        &no_id.join("front-office.png")
+    ));
+}
+
+#[test]
+fn not_a_match_is_remembered_on_the_next_visit() {
+    let k = Kiosk::new();
+    let mut first = vec![json!({ "scan": SAMPLE })];
+    first.extend(login());
+    first.extend([
+        tap("not-a-match"),
+        tap("purpose:visitor"),
+        tap("destination:office"),
+    ]);
+    let out = k.run_ok("first-visit", &first);
+    assert_eq!(alerts(&out, "flagged").len(), 1);
+    assert_eq!(audits(&out, "decision")[0]["outcome"], "not-a-match");
+    assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
+    // The next day: straight through, no flag, no staff.
+    let out = k.run_ok("second-visit", &visit(SAMPLE));
+    assert!(alerts(&out, "flagged").is_empty());
+    assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
+    assert_eq!(hardware(&out, "printer", "print").len(), 1);
+}
+
+#[test]
+fn a_watchlist_deny_entry_is_flagged_and_denied() {
+    let k = Kiosk::new();
+    let mut events = vec![json!({ "scan": SMITH })];
+    events.extend(login());
+    events.extend([tap("is-a-match"), tap("deny")]);
+    let out = k.run_ok("watchlist", &events);
+    let flagged = alerts(&out, "flagged");
+    assert_eq!(flagged.len(), 1);
+    let record = &flagged[0]["records"][0];
+    assert_eq!(
+        (
+            &record["source"],
+            &record["record_id"],
+            &record["list"],
+            &record["action"]
+        ),
+        (
+            &json!("watchlist"),
+            &json!("W-7"),
+            &json!("custody"),
+            &json!("deny")
+        )
+    );
+    assert_eq!(alerts(&out, "decision")[0]["decision"], "deny");
+    assert!(hardware(&out, "relay", "pulse").is_empty());
+}
+
+#[test]
+fn idle_returns_to_the_attract_screen() {
+    let k = Kiosk::new();
+    let out = k.run_ok(
+        "idle",
+        &[
+            json!({ "screenshot": "attract" }),
+            json!({ "scan": MORGAN }),
+            tap("language:es"),
+            json!({ "screenshot": "purpose-es" }),
+            json!({ "wait_ms": 19_000 }),
+            json!({ "screenshot": "still-purpose" }),
+            json!({ "wait_ms": 1_000 }),
+            json!({ "screenshot": "after-idle" }),
+        ],
+    );
+    assert!(same_image(
+        &out.join("purpose-es.png"),
+        &out.join("still-purpose.png")
+    ));
+    // Back in English, nothing of the visitor left.
+    assert!(same_image(
+        &out.join("attract.png"),
+        &out.join("after-idle.png")
+    ));
+    // The purpose buttons are gone: tapping one now names the line.
+    let (output, _) = k.run(
+        "idle-tap",
+        &[
+            json!({ "scan": MORGAN }),
+            json!({ "wait_ms": 20_000 }),
+            tap("purpose:visitor"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("line 3") && err.contains("purpose:visitor"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn five_wrong_pins_lock_the_pad_for_five_minutes() {
+    let k = Kiosk::new();
+    let mut events = vec![tap("staff")];
+    for _ in 0..5 {
+        events.extend([tap("pin-1"), tap("pin-enter")]);
+    }
+    events.push(json!({ "screenshot": "locked" }));
+    events.extend(login()[1..].iter().cloned()); // the right PIN, still locked
+    events.push(json!({ "wait_ms": 300_000 }));
+    events.extend(login());
+    events.push(json!({ "screenshot": "staff-home" }));
+    let out = k.run_ok("pins", &events);
+    assert_eq!(audits(&out, "login-failed").len(), 4);
+    assert_eq!(audits(&out, "login-locked").len(), 1);
+    assert_eq!(audits(&out, "login-refused-locked").len(), 1);
+    let logins = audits(&out, "login");
+    assert_eq!(logins.len(), 1);
+    assert_eq!(logins[0]["operator"], "demo");
+    assert!(logins[0]["at_ms"].as_u64().unwrap() >= 300_000);
+}
+
+#[test]
+fn unknown_events_and_labels_name_the_line_and_write_nothing() {
+    let k = Kiosk::new();
+    for (events, expected) in [
+        (
+            vec![tap("staff"), json!({ "jump": 1 })],
+            "line 2: unknown event `jump`",
+        ),
+        (
+            vec![tap("self-destruct")],
+            "line 1: unknown label `self-destruct`",
+        ),
+    ] {
+        let (output, out) = k.run("bad", &events);
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(err.contains(expected), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!out.exists(), "nothing may be written");
+    }
+}
+
+#[test]
+fn a_visitor_without_id_is_typed_in_screened_and_approved_by_staff() {
+    let k = Kiosk::new();
+    let mut events = vec![tap("no-id")];
+    events.extend(login());
+    events.extend([
+        tap("manual-entry"),
+        json!({ "type": "Grace" }),
+        tap("manual:last"),
+        json!({ "type": "Hopper" }),
+        tap("manual:dob"),
+        json!({ "type": "1906-12-09" }),
+        json!({ "screenshot": "typed" }),
+        tap("manual-submit"),
+        tap("approve"),
+    ]);
+    events.extend(visit(MORGAN)[1..].iter().cloned());
+    let out = k.run_ok("manual", &events);
+    assert_eq!(alerts(&out, "no-id").len(), 1);
+    assert_eq!(audits(&out, "manual-entry").len(), 1);
+    assert_eq!(audits(&out, "manual-entry-approved")[0]["operator"], "demo");
+    let visits = lines(&out.join("visits.jsonl"));
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["no_id"], true);
+    assert_eq!(visits[0]["visitor_name"], "Grace Hopper");
+    assert_eq!(visits[0]["cleared_by"], "demo");
+    assert_eq!(hardware(&out, "printer", "print").len(), 1);
+    assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
+}
+
+#[test]
+fn configured_staff_pins_replace_the_demo_pin() {
+    use std::io::Write;
+    let k = Kiosk::new();
+    let mut child = Command::new(BIN)
+        .args(["config", "hash-pin", "--operator", "Ms Rivera"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"1357\n").unwrap();
+    let hashed = child.wait_with_output().unwrap();
+    assert!(hashed.status.success());
+    let entry = String::from_utf8(hashed.stdout).unwrap();
+    assert!(!entry.contains("1357"), "the PIN itself is never printed");
+    let config = k.file("kiosk.toml", &entry);
+    let pins = |digits: &str| -> Vec<Value> {
+        let mut events = vec![tap("staff")];
+        events.extend(digits.chars().map(|d| tap(&format!("pin-{d}"))));
+        events.push(tap("pin-enter"));
+        events
+    };
+    // The demo PIN is refused; the pad stays up for the right one.
+    let mut events = pins("2468");
+    events.extend(pins("1357").into_iter().skip(1));
+    let script = k.file(
+        "pins.jsonl",
+        &events.iter().map(|e| format!("{e}\n")).collect::<String>(),
+    );
+    let out = k.dir.path().join("configured");
+    let output = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "kiosk",
+            "--sim",
+            "--headless",
+        ])
+        .args([
+            "--events",
+            script.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(["--db", k.db()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(audits(&out, "login-failed").len(), 1);
+    assert_eq!(audits(&out, "login")[0]["operator"], "Ms Rivera");
+}
+
+#[test]
+fn without_a_display_backend_the_window_refuses_in_one_line() {
+    let k = Kiosk::new();
+    let out_dir = k.path("windowed");
+    for args in [
+        vec!["kiosk"],
+        vec!["kiosk", "--sim", "--db", k.db(), "--out", &out_dir],
+    ] {
+        let out = vestibule(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+}
+
+/// The text of the QR code printed on a badge PNG.
+fn badge_qr(png: &Path) -> String {
+    let page = vestibule::badge::Bitmap1::from_png(&std::fs::read(png).unwrap()).unwrap();
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(
+        page.width() as usize,
+        page.height() as usize,
+        |x, y| {
+            if page.is_ink(x as u32, y as u32) {
+                0
+            } else {
+                255
+            }
+        },
+    );
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the badge");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn scanning_the_badge_signs_the_visitor_out() {
+    let k = Kiosk::new();
+    let out = k.run_ok("in", &visit(MORGAN));
+    let code = badge_qr(&out.join("badges/1.png"));
+    assert!(code.starts_with("VST1.V-0001."), "{code}");
+    let out = k.run_ok(
+        "out",
+        &[json!({ "scan": code }), json!({ "screenshot": "goodbye" })],
+    );
+    let visits = lines(&out.join("visits.jsonl"));
+    assert_eq!(
+        visits,
+        vec![json!({ "visit": "V-0001", "signed_out_ms": 0 })]
+    );
+    assert_eq!(audits(&out, "signed-out")[0]["visit"], "V-0001");
+    assert!(
+        hardware(&out, "relay", "pulse").is_empty(),
+        "leaving opens nothing"
+    );
+}
+
+#[test]
+fn the_simulated_printer_is_the_configured_one() {
+    let k = Kiosk::new();
+    let config = k.file("dymo.toml", "[hardware.printer]\nkind = \"dymo-30256\"\n");
+    let script = k.file(
+        "dymo.jsonl",
+        &visit(MORGAN)
+            .iter()
+            .map(|e| format!("{e}\n"))
+            .collect::<String>(),
+    );
+    let out = k.dir.path().join("dymo");
+    let output = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "kiosk",
+            "--sim",
+            "--headless",
+        ])
+        .args([
+            "--events",
+            script.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(["--db", k.db()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        hardware(&out, "printer", "print")[0]["printer"],
+        "dymo-30256"
+    );
+    assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
+}
