@@ -577,3 +577,61 @@ fn db_defaults_to_the_environment() {
         vec!["MO-0001"]
     );
 }
+
+#[test]
+fn the_table_shows_staff_facing_details_even_for_an_alias() {
+    let f = Fixture::new();
+    for (last, first) in [("HENDERSON", "WILLIAM"), ("HENDRICKS", "BILL")] {
+        let out = f.run(&[
+            "screen",
+            "--db",
+            f.db(),
+            "--last",
+            last,
+            "--first",
+            first,
+            "--dob",
+            "1970-05-14",
+        ]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("MO-0001"), "{text}");
+        assert!(
+            text.contains("jurisdiction: MO")
+                && text.contains("offense: INDECENT EXPOSURE")
+                && text.contains("photo: p1.jpg"),
+            "{text}"
+        );
+    }
+    // a watchlist entry shows the school's note
+    let out = f.run(&["screen", "--db", f.db(), "--last", "DOE", "--first", "JANE"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("note: court order 2025-117"), "{text}");
+}
+
+#[test]
+fn first_and_last_name_typed_the_wrong_way_round_are_read_both_ways() {
+    let f = Fixture::new();
+    let answer = f.screen_json("WILLIAM", "HENDERSON", "", "1970-05-14", &[]);
+    assert_eq!(screened(&answer), vec!["MO-0001"]);
+    let reasons = answer["candidates"][0]["reasons"].as_array().unwrap();
+    assert!(reasons.iter().any(|r| r == "swapped"), "{reasons:?}");
+    // the swapped reading is still a name match, not a licence to match anyone
+    assert!(f
+        .screen("WILLIAM", "PETERSON", "", "1970-05-14", &[])
+        .is_empty());
+}
+
+#[test]
+fn a_short_first_name_with_a_letter_lost_is_still_found() {
+    let f = Fixture::new();
+    // ANDREW -> ANDEW is an ordinary typo; JOSE -> JOE loses a letter down to three
+    assert_eq!(
+        f.screen("KOWALSKI", "ANDEW", "", "1983-12-05", &[]),
+        vec!["MO-0011"]
+    );
+    assert_eq!(
+        f.screen("MULLER", "JOE", "", "1971-10-30", &[]),
+        vec!["MO-0012"]
+    );
+}

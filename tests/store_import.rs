@@ -137,3 +137,61 @@ fn a_killed_import_leaves_the_previous_registry_answering() {
         .all(|id| id != "MO-1"));
     assert!(flagged(&db, &last, &first, &dob).contains(&row[0].to_owned()));
 }
+
+#[test]
+fn aliases_may_come_before_their_primary_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.redb");
+    let csv = dir.path().join("r.csv");
+    // the alias has no date of its own and comes first: it takes the primary's
+    std::fs::write(
+        &csv,
+        "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\n\
+         MO-7,alias,HENDRICKS,BILL,,,,M,MO,\n\
+         MO-8,primary,OKAFOR,CHIDI,,,1979-02-03,M,MO,\n\
+         MO-7,primary,HENDERSON,WILLIAM,JAMES,,1970-05-14,M,MO,INDECENT EXPOSURE\n\
+         MO-9,alias,LONELY,ALIAS,,,,M,MO,\n",
+    )
+    .unwrap();
+    let out = vestibule()
+        .args([
+            "registry",
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // found by the alias with the primary's date, as an exact date
+    assert_eq!(
+        flagged(&db, "HENDRICKS", "BILL", "1970-05-14"),
+        vec!["MO-7"]
+    );
+    // a namesake of the alias born years apart is not flagged on names alone
+    assert!(flagged(&db, "HENDRICKS", "BILL", "1991-08-30").is_empty());
+    // the primary's details reach the alias
+    let out = vestibule()
+        .args([
+            "screen",
+            "--db",
+            db.to_str().unwrap(),
+            "--last",
+            "HENDRICKS",
+            "--first",
+            "BILL",
+            "--dob",
+            "1970-05-14",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("offense: INDECENT EXPOSURE"), "{text}");
+    // an alias without any primary keeps no date: names alone reach it
+    assert_eq!(flagged(&db, "LONELY", "ALIAS", "1991-08-30"), vec!["MO-9"]);
+}

@@ -210,6 +210,10 @@ pub mod bench {
         /// Where to build the database [default: a temporary file, removed afterwards].
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Print up to this many missed true matches and flagged clean visitors (synthetic
+        /// people only), to see why.
+        #[arg(long, default_value_t = 0)]
+        show_misses: usize,
     }
 
     struct Target {
@@ -323,7 +327,7 @@ pub mod bench {
 
         let read = store.begin_read()?;
         let index = RedbIndex::open(&read)?.ok_or_else(|| Refusal("no registry".into()))?;
-        let mut latencies = Vec::new();
+        let mut visitors: Vec<Visitor> = Vec::new();
         println!(
             "registry: {} people, {} name rows, {} terms; watchlist {}; seed {}",
             summary.groups, summary.rows, summary.terms, args.watchlist, args.seed
@@ -334,24 +338,37 @@ pub mod bench {
             "class", "n", "vestibule", "keepntrack"
         );
         let (mut found_all, mut knt_all, mut total) = (0usize, 0usize, 0usize);
+        let mut worst_class = 100.0f64;
+        let mut misses = 0;
         for variant in Variant::ALL {
             let (mut n, mut found, mut knt) = (0, 0, 0);
             for target in targets.iter().filter(|t| t.variant == variant) {
                 let visitor = synth.visitor_variant(&target.person, variant);
-                let t = Instant::now();
                 let flags = screener.screen(&visitor, None)?;
-                latencies.push(t.elapsed().as_secs_f64() * 1e6);
                 n += 1;
-                found += usize::from(
-                    flags
-                        .iter()
-                        .any(|f| f.candidate.record_id == target.person.record_id),
-                );
+                let hit = flags
+                    .iter()
+                    .any(|f| f.candidate.record_id == target.person.record_id);
+                found += usize::from(hit);
+                if !hit && misses < args.show_misses {
+                    misses += 1;
+                    println!(
+                        "  missed ({}): visitor {:?} {:?} {:?} {:?} {:?}; registry rows {:?}",
+                        variant.name(),
+                        visitor.last_name,
+                        visitor.first_name,
+                        visitor.middle_name,
+                        visitor.suffix,
+                        visitor.dob.map(|d| d.to_string()),
+                        target.person.rows
+                    );
+                }
                 knt += usize::from(keepntrack_finds(
                     &index,
                     &visitor,
                     &target.person.record_id,
                 )?);
+                visitors.push(visitor);
             }
             println!(
                 "{:<30} {:>6} {:>9.1}% {:>11.1}%",
@@ -360,6 +377,7 @@ pub mod bench {
                 pct(found, n),
                 pct(knt, n)
             );
+            worst_class = worst_class.min(pct(found, n));
             found_all += found;
             knt_all += knt;
             total += n;
@@ -371,21 +389,42 @@ pub mod bench {
             pct(found_all, total),
             pct(knt_all, total)
         );
+        println!("recall, worst class {worst_class:.1}%");
 
         let (mut flagged, mut flagged_namesakes, mut knt_flagged, mut knt_candidates) =
             (0, 0, 0, 0usize);
-        let mut by_watchlist = 0;
+        let (mut by_watchlist, mut namesakes_seen) = (0, 0);
         for i in 0..args.clean {
             let namesake = if i % 5 == 0 {
                 namesakes.get(i / 5)
             } else {
                 None
             };
+            namesakes_seen += usize::from(namesake.is_some());
             let visitor = synth.clean_visitor(namesake);
-            let t = Instant::now();
             let flags = screener.screen(&visitor, None)?;
-            latencies.push(t.elapsed().as_secs_f64() * 1e6);
             flagged += usize::from(!flags.is_empty());
+            if !flags.is_empty() && misses < 2 * args.show_misses {
+                misses += 1;
+                println!(
+                    "  flagged clean visitor: {:?} {:?} {:?} {:?} -> {:?}",
+                    visitor.last_name,
+                    visitor.first_name,
+                    visitor.middle_name,
+                    visitor.dob.map(|d| d.to_string()),
+                    flags
+                        .iter()
+                        .map(|f| (
+                            f.candidate.record_id.as_str(),
+                            f.candidate.assessment.score,
+                            &f.candidate.assessment.reasons,
+                            &f.candidate.name.last_name,
+                            &f.candidate.name.first_name,
+                            &f.candidate.name.middle_name,
+                        ))
+                        .collect::<Vec<_>>()
+                );
+            }
             by_watchlist += usize::from(
                 !flags.is_empty()
                     && flags
@@ -396,26 +435,52 @@ pub mod bench {
             let knt = keepntrack_count(&index, &visitor)?;
             knt_flagged += usize::from(knt > 0);
             knt_candidates += knt;
+            visitors.push(visitor);
         }
         println!(
-            "clean visitors flagged: vestibule {:.2}% ({} of {}; {} namesakes, {} by the watchlist alone), keepntrack {:.1}% ({:.1} candidates each)",
+            "clean visitors flagged: vestibule {:.2}% ({} of {}; {} of {} namesakes, {} by the watchlist alone), keepntrack {:.1}% ({:.1} candidates each)",
             pct(flagged, args.clean),
             flagged,
             args.clean,
             flagged_namesakes,
+            namesakes_seen,
             by_watchlist,
             pct(knt_flagged, args.clean),
             knt_candidates as f64 / args.clean.max(1) as f64
         );
-        latencies.sort_by(f64::total_cmp);
-        let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
-        println!(
-            "latency per visitor (registry + watchlist + decisions): p50 {:.0} us, p99 {:.0} us, max {:.0} us over {} visitors",
-            at(0.5),
-            at(0.99),
-            latencies.last().copied().unwrap_or(0.0),
-            latencies.len()
-        );
+
+        // Warm latency: every visitor above again (the first pass warmed the page cache), three
+        // times. The first of these passes is what a kiosk sees on this machine as it is; the
+        // fastest of the three, per visitor, is the engine's own cost without other programs
+        // taking the CPU away mid-query (this machine's 2 cores are shared).
+        let mut passes: Vec<Vec<f64>> = Vec::new();
+        for _ in 0..3 {
+            let mut pass = Vec::with_capacity(visitors.len());
+            for visitor in &visitors {
+                let t = Instant::now();
+                std::hint::black_box(screener.screen(visitor, None)?);
+                pass.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            passes.push(pass);
+        }
+        let fastest: Vec<f64> = (0..visitors.len())
+            .map(|i| passes.iter().map(|p| p[i]).fold(f64::INFINITY, f64::min))
+            .collect();
+        for (label, mut latencies) in [
+            ("one warm pass", passes.swap_remove(0)),
+            ("fastest of 3 passes", fastest),
+        ] {
+            latencies.sort_by(f64::total_cmp);
+            let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+            println!(
+                "warm latency per visitor, {label} (registry + watchlist + decisions): p50 {:.0} us, p90 {:.0} us, p99 {:.0} us, max {:.0} us over {} visitors",
+                at(0.5),
+                at(0.9),
+                at(0.99),
+                latencies.last().copied().unwrap_or(0.0),
+                latencies.len()
+            );
+        }
         println!("threshold {}", score::THRESHOLD);
         Ok(())
     }
@@ -424,26 +489,61 @@ pub mod bench {
         100.0 * a as f64 / b.max(1) as f64
     }
 
-    /// Rows sharing an exact name term with the visitor: every row KeepnTrack's points can reach
-    /// 40 with needs one (first + sex is 39).
-    fn keepntrack_rows(index: &RedbIndex, visitor: &Visitor) -> Result<HashSet<u32>, Refusal> {
+    /// The rows KeepnTrack's points could bring to 40, from the postings alone: a row needs an
+    /// exact name term of the visitor (first + sex is only 39), and the points its matching
+    /// terms, its date of birth (22 exact, 15 within a year) and sex (4) could add up to must
+    /// reach 40. Only those rows are read and scored.
+    fn keepntrack_rows(index: &RedbIndex, visitor: &Visitor) -> Result<Vec<u32>, Refusal> {
+        use vestibule::screening::dob;
         let subject = visitor.subject();
-        let mut terms = vec![
-            subject.name.last.glued.clone(),
-            subject.name.first.glued.clone(),
+        let terms = [
+            (subject.name.last.glued.clone(), 25u32),
+            (subject.name.first.glued.clone(), 35),
+            (
+                subject
+                    .name
+                    .middle
+                    .first()
+                    .map(|m| m.glued.clone())
+                    .unwrap_or_default(),
+                14,
+            ),
         ];
-        terms.extend(subject.name.middle.first().map(|m| m.glued.clone()));
-        let mut rows = HashSet::new();
-        for term in terms.iter().filter(|t| !t.is_empty()) {
+        let visitor_dob = dob::key(subject.dob);
+        let mut rows: std::collections::HashMap<u32, (u8, u32)> = Default::default();
+        for (bit, (term, _)) in terms.iter().enumerate() {
+            if term.is_empty() {
+                continue;
+            }
             if let Some(id) = index.term_id(term)? {
                 index.with_postings(id, &mut |blob| {
-                    vestibule::screening::index::all_postings(blob, |_, row| {
-                        rows.insert(row);
+                    vestibule::screening::index::all_postings(blob, |dob, row| {
+                        let entry = rows.entry(row).or_insert((0, dob));
+                        entry.0 |= 1 << bit;
                     })
                 })?;
             }
         }
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .filter(|(_, (mask, dob))| {
+                let names: u32 = (0..3)
+                    .filter(|b| mask & (1 << b) != 0)
+                    .map(|b| terms[b].1)
+                    .sum();
+                let date = if visitor_dob == dob::UNKNOWN || *dob == dob::UNKNOWN {
+                    0
+                } else if *dob == visitor_dob {
+                    22
+                } else if dob.abs_diff(visitor_dob) <= 366 {
+                    15
+                } else {
+                    0
+                };
+                names + date + 4 >= u32::from(keepntrack::THRESHOLD)
+            })
+            .map(|(row, _)| row)
+            .collect())
     }
 
     fn keepntrack_scores(

@@ -167,6 +167,17 @@ fn print_table(flags: &[Flag]) {
             row.dob.map(schema::iso).unwrap_or_else(|| "unknown".into()),
             flag.candidate.assessment.reasons.join(" ")
         );
+        if !flag.details.is_empty() {
+            let details: Vec<String> = flag
+                .details
+                .iter()
+                .map(|(column, value)| format!("{column}: {value}"))
+                .collect();
+            println!("      {}", details.join("; "));
+        }
+        if let Some(w) = flag.watchlist.as_ref().filter(|w| !w.note.is_empty()) {
+            println!("      note: {}", w.note);
+        }
     }
 }
 

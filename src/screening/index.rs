@@ -31,9 +31,13 @@ pub trait RegistryIndex {
     type Error;
     /// The id of a vocabulary term, if any registry row uses it.
     fn term_id(&self, term: &str) -> Result<Option<TermId>, Self::Error>;
-    /// Terms that have a deletion key with this hash (may include false friends: verify).
-    fn deletion_neighbours(&self, key_hash: u64, out: &mut Vec<TermId>) -> Result<(), Self::Error>;
-    fn term_text(&self, term: TermId) -> Result<Option<String>, Self::Error>;
+    /// Calls `visit` with each term (id and text) that has a deletion key with this hash (may
+    /// include false friends: verify).
+    fn deletion_neighbours(
+        &self,
+        key_hash: u64,
+        visit: &mut dyn FnMut(TermId, &str),
+    ) -> Result<(), Self::Error>;
     /// Calls `visit` with the packed postings of `term` (see [`POSTING_BYTES`]), if it has any.
     fn with_postings(&self, term: TermId, visit: &mut dyn FnMut(&[u8])) -> Result<(), Self::Error>;
     fn row(&self, row: RowId) -> Result<Option<NameRow>, Self::Error>;
@@ -71,6 +75,41 @@ impl NameRow {
             &self.middle_name,
             &self.suffix,
         )
+    }
+}
+
+/// Packs deletion-key neighbours as the store keeps them: per term, its id (u32), the length of
+/// its text (u16), the text; all little-endian. Reading a neighbour then needs no second lookup.
+pub fn pack_neighbours(terms: impl IntoIterator<Item = (TermId, impl AsRef<str>)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (id, text) in terms {
+        let text = text.as_ref().as_bytes();
+        let text = &text[..text.len().min(usize::from(u16::MAX))];
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&(text.len() as u16).to_le_bytes());
+        out.extend_from_slice(text);
+    }
+    out
+}
+
+/// Bare little-endian u32 ids (schema 1's deletion keys).
+pub fn read_ids(blob: &[u8]) -> impl Iterator<Item = TermId> + '_ {
+    blob.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// The `(term, text)` pairs of [`pack_neighbours`].
+pub fn unpack_neighbours(mut blob: &[u8], mut visit: impl FnMut(TermId, &str)) {
+    while blob.len() >= 6 {
+        let id = read_u32(blob, 0);
+        let len = usize::from(u16::from_le_bytes([blob[4], blob[5]]));
+        let Some(text) = blob.get(6..6 + len) else {
+            return;
+        };
+        if let Ok(text) = std::str::from_utf8(text) {
+            visit(id, text);
+        }
+        blob = &blob[6 + len..];
     }
 }
 
@@ -235,13 +274,17 @@ impl RegistryIndex for MemoryIndex {
         Ok(self.vocabulary.get(term).copied())
     }
 
-    fn deletion_neighbours(&self, key_hash: u64, out: &mut Vec<TermId>) -> Result<(), Self::Error> {
-        out.extend(self.deletions.get(&key_hash).into_iter().flatten());
+    fn deletion_neighbours(
+        &self,
+        key_hash: u64,
+        visit: &mut dyn FnMut(TermId, &str),
+    ) -> Result<(), Self::Error> {
+        for &id in self.deletions.get(&key_hash).into_iter().flatten() {
+            if let Some(text) = self.terms.get(id as usize) {
+                visit(id, text);
+            }
+        }
         Ok(())
-    }
-
-    fn term_text(&self, term: TermId) -> Result<Option<String>, Self::Error> {
-        Ok(self.terms.get(term as usize).cloned())
     }
 
     fn with_postings(&self, term: TermId, visit: &mut dyn FnMut(&[u8])) -> Result<(), Self::Error> {
@@ -270,5 +313,13 @@ mod tests {
         let mut seen = Vec::new();
         postings_with_dob(&blob, &[0, 10, 11, 20], |r| seen.push(r));
         assert_eq!(seen, vec![9, 1, 2, 4]);
+    }
+
+    #[test]
+    fn neighbours_round_trip() {
+        let blob = pack_neighbours([(3, "SMITH"), (70_000, "SMYTH")]);
+        let mut seen = Vec::new();
+        unpack_neighbours(&blob, |id, text| seen.push((id, text.to_owned())));
+        assert_eq!(seen, vec![(3, "SMITH".into()), (70_000, "SMYTH".into())]);
     }
 }

@@ -30,7 +30,6 @@ pub mod synth;
 
 use std::collections::{HashMap, HashSet};
 
-use strsim::osa_distance;
 use time::Date;
 
 pub use index::{MemoryIndex, NameRow, RegistryIndex, RowId, TermId};
@@ -38,7 +37,7 @@ pub use normalise::PersonName;
 pub use score::{Assessment, Subject, THRESHOLD};
 
 use crate::identity::{Identity, Sex};
-use normalise::{deletion_keys, stable_hash, MIN_TYPO_LEN};
+use normalise::{deletion_keys, stable_hash, typo_apart, MIN_TYPO_LEN};
 
 /// Who is being screened, as typed or as read from their ID.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -217,11 +216,16 @@ pub fn candidate_rows<I: RegistryIndex>(
     let mut named: HashMap<RowId, u8> = HashMap::new();
     for &term in &fields[0].1 {
         index.with_postings(term, &mut |blob| {
-            index::all_postings(blob, |dob, row| {
-                if !only_undated || dob == dob::UNKNOWN {
+            if only_undated {
+                // postings are sorted by date, the undated ones first: a binary search, not a scan
+                index::postings_with_dob(blob, &[dob::UNKNOWN], |row| {
                     named.insert(row, LAST);
-                }
-            });
+                });
+            } else {
+                index::all_postings(blob, |_, row| {
+                    named.insert(row, LAST);
+                });
+            }
         })?;
     }
     if !named.is_empty() {
@@ -260,26 +264,25 @@ pub fn expand<I: RegistryIndex>(
     given: bool,
 ) -> Result<Vec<TermId>, I::Error> {
     let mut terms: Vec<TermId> = Vec::new();
-    let mut neighbours = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for token in tokens.iter().filter(|t| t.len() > 1) {
-        terms.extend(index.term_id(token)?);
-        if token.len() >= MIN_TYPO_LEN {
-            neighbours.clear();
+        // a one-part name is its own glued form: expand it once
+        if seen.contains(&token.as_str()) {
+            continue;
+        }
+        seen.push(token);
+        let exact = index.term_id(token)?;
+        terms.extend(exact);
+        if token.len() + 1 >= MIN_TYPO_LEN {
+            let mut near: Vec<TermId> = Vec::new();
             for key in deletion_keys(token) {
-                index.deletion_neighbours(stable_hash(&key), &mut neighbours)?;
-            }
-            neighbours.sort_unstable();
-            neighbours.dedup();
-            for &id in &neighbours {
-                if terms.contains(&id) {
-                    continue;
-                }
-                if let Some(text) = index.term_text(id)? {
-                    if text.len() >= MIN_TYPO_LEN && osa_distance(&text, token) <= 1 {
-                        terms.push(id);
+                index.deletion_neighbours(stable_hash(&key), &mut |id, text| {
+                    if Some(id) != exact && !near.contains(&id) && typo_apart(text, token) {
+                        near.push(id);
                     }
-                }
+                })?;
             }
+            terms.extend(near);
         }
         if given {
             for related in nicknames::related(token) {

@@ -31,16 +31,21 @@ fn table() -> &'static Table {
             else {
                 continue;
             };
-            let (formal, nick) = (fold(formal), fold(nick));
+            let (mut formal, mut nick) = (fold(formal), fold(nick));
             if formal.is_empty() || nick.is_empty() || formal == nick {
                 continue;
             }
-            table
-                .nicknames
-                .entry(formal.clone())
-                .or_default()
-                .push(nick.clone());
-            table.formals.entry(nick).or_default().push(formal);
+            // The list also runs backwards (`BILL has_nickname ROBERT`); read that way, BILL
+            // would be a formal name whose nicknames ROBERT and WILLIAM are related. A nickname
+            // is never longer than its formal name.
+            if nick.len() > formal.len() {
+                std::mem::swap(&mut formal, &mut nick);
+            }
+            let nicks = table.nicknames.entry(formal.clone()).or_default();
+            if !nicks.contains(&nick) {
+                nicks.push(nick.clone());
+                table.formals.entry(nick).or_default().push(formal);
+            }
         }
         table
     })
@@ -100,6 +105,9 @@ mod tests {
         assert!(are_related("BOB", "ROB"));
         assert!(!are_related("ROBERT", "ROBERT"));
         assert!(!are_related("ROBERT", "MICHAEL"));
+        // both shorten to BILL, which does not make them one name
+        assert!(!are_related("ROBERT", "WILLIAM"));
+        assert!(are_related("BILL", "ROBERT") && are_related("BILL", "WILLIAM"));
         assert!(related("WILLIAM").contains(&"BILL".to_owned()));
         assert!(related("BILL").contains(&"WILLIAM".to_owned()));
     }

@@ -19,6 +19,18 @@ const PARTICLES: &[&str] = &[
 /// A typo is only believable in a token this long: `JO`/`JA` or `LI`/`LU` are different names.
 pub const MIN_TYPO_LEN: usize = 4;
 
+/// Whether `a` and `b` may be one slip of the keyboard apart: one edit (insertion, deletion,
+/// substitution, adjacent transposition) between tokens of at least [`MIN_TYPO_LEN`] letters, or
+/// a letter lost or gained down to three (`JON` / `JOHN`, `ERC` / `ERIC`, `ROS` / `ROSS`). Two
+/// three-letter names one letter apart (`JAN` / `JON`, `LEE` / `LEA`) stay different names.
+pub fn typo_apart(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() + 1 >= MIN_TYPO_LEN
+        && long.len() >= MIN_TYPO_LEN
+        && a != b
+        && strsim::osa_distance(a, b) == 1
+}
+
 /// Plain upper-case ASCII letters and digits separated by single spaces. Accents and other
 /// scripts are transliterated (`JOSÉ` -> `JOSE`, `MÜLLER` -> `MULLER`), apostrophes vanish
 /// (`O'BRIEN` -> `OBRIEN`), every other mark separates words (`GARCIA-LOPEZ` -> `GARCIA LOPEZ`).
@@ -270,6 +282,17 @@ mod tests {
         let initial = PersonName::new("SMITH", "JOHN", "Q.", "");
         assert!(initial.middle[0].is_initial());
         assert_eq!(initial.index_terms(), vec!["JOHN", "SMITH"]);
+    }
+
+    #[test]
+    fn typos_need_four_letters_on_one_side() {
+        assert!(typo_apart("JOHN", "JON"));
+        assert!(typo_apart("ERIC", "ERC"));
+        assert!(typo_apart("SMITH", "SMYTH"));
+        assert!(!typo_apart("JAN", "JON"));
+        assert!(!typo_apart("JO", "JOE"));
+        assert!(!typo_apart("JOHN", "JOHN"));
+        assert!(!typo_apart("JOHN", "JAHNS"));
     }
 
     #[test]

@@ -7,13 +7,16 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
-use redb::{ReadableDatabase, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 
 use super::schema::{
-    self, DELETIONS, META, POSTINGS, REGISTRY_DETAILS, REGISTRY_ROWS, TERMS, TERM_TEXT, WATCHLIST,
+    self, RegistryExtras, DELETIONS, DELETIONS_V1, META, POSTINGS, REGISTRY_DETAILS_V1,
+    REGISTRY_ROWS, TERMS, TERM_TEXT_V1, WATCHLIST,
 };
 use super::{Store, StoreError};
-use crate::screening::index::{IndexBuilder, RowId};
+use crate::screening::dob::{self, DobKey};
+use crate::screening::index::{self, IndexBuilder, RowId};
+use crate::screening::normalise::stable_hash;
 use crate::screening::NameRow;
 
 /// What an import did, for its one-line summary.
@@ -37,10 +40,6 @@ const REGISTRY_REQUIRED: &[&str] = &[
     "dob",
     "sex",
     "jurisdiction",
-];
-/// Staff-facing columns kept when present (with `jurisdiction`).
-const REGISTRY_DETAIL_COLUMNS: &[&str] = &[
-    "race", "height", "weight", "hair", "eyes", "city", "offense", "photo", "updated",
 ];
 const WATCHLIST_REQUIRED: &[&str] = &[
     "entry_id",
@@ -157,6 +156,11 @@ fn parse_common(
 
 impl Store {
     /// Replaces the whole registry with the CSV in `input` (contracts.md section 2).
+    ///
+    /// One pass writes each row as it is read. Aliases whose primary row comes later in the file
+    /// are remembered by row id only and completed in a second pass inside the same transaction
+    /// (their primary's date of birth when they have none, and the pointer to the primary that
+    /// carries the staff-facing details), so rows may come in any order.
     pub fn import_registry(&self, input: impl Read) -> Result<ImportSummary, StoreError> {
         let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
         let columns = Columns::read(&mut csv, REGISTRY_REQUIRED)?;
@@ -164,13 +168,17 @@ impl Store {
         write.delete_table(REGISTRY_ROWS)?;
         write.delete_table(DELETIONS)?;
         write.delete_table(POSTINGS)?;
-        write.delete_table(REGISTRY_DETAILS)?;
+        write.delete_table(REGISTRY_DETAILS_V1)?;
         write.delete_table(TERMS)?;
-        write.delete_table(TERM_TEXT)?;
+        write.delete_table(TERM_TEXT_V1)?;
+        write.delete_table(DELETIONS_V1)?;
 
         let mut builder = IndexBuilder::default();
-        // record_id -> the primary row's date of birth (an alias without one is compared with it)
-        let mut people: HashMap<String, Option<time::Date>> = HashMap::new();
+        // record_id (hashed: 16 bytes a person) -> the primary row and its date of birth.
+        // A hash collision is caught by reading the row back (see `primary_of`).
+        let mut people: HashMap<u64, (RowId, DobKey)> = HashMap::new();
+        // Aliases read before their primary row.
+        let mut pending: Vec<RowId> = Vec::new();
         let mut summary = ImportSummary {
             rows: 0,
             groups: 0,
@@ -179,7 +187,6 @@ impl Store {
         };
         {
             let mut rows = write.open_table(REGISTRY_ROWS)?;
-            let mut details = write.open_table(REGISTRY_DETAILS)?;
             let mut record = csv::StringRecord::new();
             while csv.read_record(&mut record).map_err(csv_error)? {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
@@ -202,30 +209,79 @@ impl Store {
                 {
                     return Err(bad("`jurisdiction` must be a two-letter code"));
                 }
-                if row.alias && row.dob.is_none() {
-                    // A registry that leaves an alias's date empty means "same person": use the
-                    // primary's (when it came first), so a namesake born years apart is not
-                    // flagged on names alone.
-                    row.dob = people.get(&row.record_id).copied().flatten();
-                }
-                if !row.alias {
-                    if people.insert(row.record_id.clone(), row.dob).is_some() {
+                let row_id = RowId::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
+                let hash = stable_hash(&row.record_id);
+                let extras = if row.alias {
+                    let verify = row.dob.is_none();
+                    match primary_of(&rows, &people, hash, &row.record_id, verify)? {
+                        Some((primary, dob)) => {
+                            // A registry that leaves an alias's date empty means "same person":
+                            // use the primary's, so a namesake born years apart is not flagged
+                            // on names alone.
+                            if row.dob.is_none() {
+                                row.dob = dob::from_key(dob);
+                            }
+                            RegistryExtras {
+                                primary: Some(primary),
+                                details: Vec::new(),
+                            }
+                        }
+                        None => {
+                            pending.push(row_id);
+                            RegistryExtras::default()
+                        }
+                    }
+                } else {
+                    if primary_of(&rows, &people, hash, &row.record_id, true)?.is_some() {
                         return Err(bad("a second primary row for this record_id"));
                     }
-                    details.insert(
-                        row.record_id.as_str(),
-                        details_json(&columns, &record, jurisdiction).as_str(),
-                    )?;
+                    people.insert(hash, (row_id, dob::key(row.dob)));
+                    RegistryExtras {
+                        primary: None,
+                        details: details(&columns, &record, jurisdiction),
+                    }
+                };
+                rows.insert(
+                    row_id,
+                    schema::encode_registry_row(&row, &extras).as_slice(),
+                )?;
+                if extras.primary.is_some() || !row.alias {
+                    builder.add(row_id, &row.name(), row.dob);
                 }
-                let row_id = RowId::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
-                rows.insert(row_id, schema::encode_row(&row, &[]).as_slice())?;
-                builder.add(row_id, &row.name(), row.dob);
                 summary.rows += 1;
                 summary.aliases += u64::from(row.alias);
+            }
+            // Second pass: the aliases that came before their primary.
+            for &row_id in &pending {
+                let Some(bytes) = rows.get(row_id)?.map(|b| b.value().to_vec()) else {
+                    continue;
+                };
+                let Some(mut row) = schema::decode_name(&bytes) else {
+                    continue;
+                };
+                let hash = stable_hash(&row.record_id);
+                // An alias without any primary row keeps its own date and has no details.
+                if let Some((primary, dob)) =
+                    primary_of(&rows, &people, hash, &row.record_id, true)?
+                {
+                    if row.dob.is_none() {
+                        row.dob = dob::from_key(dob);
+                    }
+                    let extras = RegistryExtras {
+                        primary: Some(primary),
+                        details: Vec::new(),
+                    };
+                    rows.insert(
+                        row_id,
+                        schema::encode_registry_row(&row, &extras).as_slice(),
+                    )?;
+                }
+                builder.add(row_id, &row.name(), row.dob);
             }
         }
         summary.groups = people.len() as u64;
         drop(people);
+        drop(pending);
         summary.terms = write_index(&write, builder)?;
         {
             let mut meta = write.open_table(META)?;
@@ -296,55 +352,67 @@ impl Store {
             schema::meta_value(self.db(), "registry_people")?,
         ))
     }
-
-    /// The staff-facing details of a registry record (JSON object), if any.
-    pub fn registry_details(&self, record_id: &str) -> Result<Option<String>, StoreError> {
-        let read = self.db().begin_read()?;
-        let table = match read.open_table(REGISTRY_DETAILS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(table.get(record_id)?.map(|v| v.value().to_owned()))
-    }
 }
 
-fn details_json(columns: &Columns, record: &csv::StringRecord, jurisdiction: &str) -> String {
-    let mut object = serde_json::Map::new();
-    object.insert(
-        "jurisdiction".into(),
-        jurisdiction.to_ascii_uppercase().into(),
-    );
-    for column in REGISTRY_DETAIL_COLUMNS {
-        let value = columns.get(record, column);
-        if !value.is_empty() {
-            object.insert((*column).into(), clean(value).into());
-        }
+/// The primary row already imported for this `record_id` (its row id and date of birth).
+fn primary_of(
+    rows: &redb::Table<u32, &[u8]>,
+    people: &HashMap<u64, (RowId, DobKey)>,
+    hash: u64,
+    record_id: &str,
+    verify: bool,
+) -> Result<Option<(RowId, DobKey)>, StoreError> {
+    let Some(&(primary, dob)) = people.get(&hash) else {
+        return Ok(None);
+    };
+    if !verify {
+        // A 64-bit collision among a million ids is a one-in-ten-million chance; the pointer
+        // it would give is checked again when details are shown.
+        return Ok(Some((primary, dob)));
     }
-    serde_json::Value::Object(object).to_string()
+    let same = rows
+        .get(primary)?
+        .and_then(|b| schema::decode_name(b.value()))
+        .is_some_and(|row| row.record_id == record_id);
+    Ok(same.then_some((primary, dob)))
+}
+
+/// The staff-facing columns of a primary row, in [`schema::DETAIL_COLUMNS`] order.
+fn details(columns: &Columns, record: &csv::StringRecord, jurisdiction: &str) -> Vec<String> {
+    schema::DETAIL_COLUMNS
+        .iter()
+        .map(|&column| {
+            if column == "jurisdiction" {
+                jurisdiction.to_ascii_uppercase()
+            } else {
+                clean(columns.get(record, column))
+            }
+        })
+        .collect()
 }
 
 /// Writes the vocabulary, deletion keys and postings; returns the vocabulary size.
 fn write_index(write: &WriteTransaction, builder: IndexBuilder) -> Result<u64, StoreError> {
     let built = builder.finish();
     {
+        // in text order: a B-tree filled in key order packs its pages full
+        let mut order: Vec<u32> = (0..built.terms.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| built.terms[a as usize].cmp(&built.terms[b as usize]));
         let mut terms = write.open_table(TERMS)?;
-        let mut text = write.open_table(TERM_TEXT)?;
-        for (id, term) in built.terms.iter().enumerate() {
-            terms.insert(term.as_str(), id as u32)?;
-            text.insert(id as u32, term.as_str())?;
+        for id in order {
+            terms.insert(built.terms[id as usize].as_str(), id)?;
         }
     }
     {
         let keys = built.deletion_keys();
         let mut deletions = write.open_table(DELETIONS)?;
-        let mut ids = Vec::new();
         for group in keys.chunk_by(|a, b| a.0 == b.0) {
-            ids.clear();
-            for (_, id) in group {
-                ids.extend_from_slice(&id.to_le_bytes());
-            }
-            deletions.insert(group[0].0, ids.as_slice())?;
+            let blob = index::pack_neighbours(
+                group
+                    .iter()
+                    .map(|&(_, id)| (id, built.terms[id as usize].as_str())),
+            );
+            deletions.insert(group[0].0, blob.as_slice())?;
         }
     }
     {

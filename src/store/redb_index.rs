@@ -3,13 +3,12 @@
 
 use redb::{ReadOnlyTable, ReadTransaction};
 
-use super::schema::{self, DELETIONS, POSTINGS, REGISTRY_ROWS, TERMS, TERM_TEXT};
+use super::schema::{self, RegistryExtras, DELETIONS, POSTINGS, REGISTRY_ROWS, TERMS};
 use super::StoreError;
-use crate::screening::{NameRow, RegistryIndex, RowId, TermId};
+use crate::screening::{index, NameRow, RegistryIndex, RowId, TermId};
 
 pub struct RedbIndex {
     terms: ReadOnlyTable<&'static str, u32>,
-    term_text: ReadOnlyTable<u32, &'static str>,
     deletions: ReadOnlyTable<u64, &'static [u8]>,
     postings: ReadOnlyTable<u32, &'static [u8]>,
     rows: ReadOnlyTable<u32, &'static [u8]>,
@@ -25,7 +24,6 @@ impl RedbIndex {
         };
         Ok(Some(RedbIndex {
             terms: read.open_table(TERMS)?,
-            term_text: read.open_table(TERM_TEXT)?,
             deletions: read.open_table(DELETIONS)?,
             postings: read.open_table(POSTINGS)?,
             rows,
@@ -40,19 +38,15 @@ impl RegistryIndex for RedbIndex {
         Ok(self.terms.get(term)?.map(|v| v.value()))
     }
 
-    fn deletion_neighbours(&self, key_hash: u64, out: &mut Vec<TermId>) -> Result<(), StoreError> {
-        if let Some(ids) = self.deletions.get(key_hash)? {
-            out.extend(
-                ids.value()
-                    .chunks_exact(4)
-                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-            );
+    fn deletion_neighbours(
+        &self,
+        key_hash: u64,
+        visit: &mut dyn FnMut(TermId, &str),
+    ) -> Result<(), StoreError> {
+        if let Some(blob) = self.deletions.get(key_hash)? {
+            index::unpack_neighbours(blob.value(), visit);
         }
         Ok(())
-    }
-
-    fn term_text(&self, term: TermId) -> Result<Option<String>, StoreError> {
-        Ok(self.term_text.get(term)?.map(|v| v.value().to_owned()))
     }
 
     fn with_postings(&self, term: TermId, visit: &mut dyn FnMut(&[u8])) -> Result<(), StoreError> {
@@ -66,7 +60,33 @@ impl RegistryIndex for RedbIndex {
         Ok(self
             .rows
             .get(row)?
+            .and_then(|bytes| schema::decode_name(bytes.value())))
+    }
+}
+
+impl RedbIndex {
+    /// The staff-facing details of the person this row names (kept on their primary row), as
+    /// `(column, value)` for the columns the registry filled in.
+    pub fn details(&self, row: RowId) -> Result<Vec<(&'static str, String)>, StoreError> {
+        let Some((name, extra)) = self.extras(row)? else {
+            return Ok(Vec::new());
+        };
+        let extras = match extra.primary {
+            Some(primary) if name.alias => match self.extras(primary)? {
+                // the pointer is trusted only when it names the same person
+                Some((p, e)) if p.record_id == name.record_id && !p.alias => e,
+                _ => return Ok(Vec::new()),
+            },
+            _ => extra,
+        };
+        Ok(extras.present_details())
+    }
+
+    fn extras(&self, row: RowId) -> Result<Option<(NameRow, RegistryExtras)>, StoreError> {
+        Ok(self
+            .rows
+            .get(row)?
             .and_then(|bytes| schema::decode_row(bytes.value()))
-            .map(|(row, _)| row))
+            .map(|(name, extra)| (name, RegistryExtras::parse(&extra))))
     }
 }

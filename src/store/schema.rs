@@ -3,11 +3,9 @@
 //! | table | key | value |
 //! | --- | --- | --- |
 //! | `meta` | name | u64 (`schema_version`, `registry_rows`, `registry_people`, `watchlist_entries`) |
-//! | `registry_rows` | row id | one name row, [`encode_row`] |
-//! | `registry_details` | record_id | JSON object of the staff-facing columns (jurisdiction, photo...) |
+//! | `registry_rows` | row id | one name row, [`encode_row`], then [`RegistryExtras`] |
 //! | `index_terms` | term | term id |
-//! | `index_term_text` | term id | term |
-//! | `index_deletions` | FNV-1a hash of a deletion key | packed u32 term ids |
+//! | `index_neighbours` | FNV-1a hash of a deletion key | packed term ids and texts |
 //! | `index_postings` | term id | packed `(dob key, row id)` sorted by date of birth |
 //! | `watchlist` | entry number | one watchlist entry, [`encode_row`] + list, action, note |
 //! | `decisions` | identity key, source, record id | JSON: decision, when, by whom |
@@ -18,16 +16,26 @@ use time::Date;
 
 use super::StoreError;
 use crate::identity::Sex;
+use crate::screening::index::{pack_neighbours, read_ids};
 use crate::screening::NameRow;
 
-pub const SCHEMA_VERSION: u64 = 1;
+/// 1: staff-facing details in their own `registry_details` table keyed by record id.
+/// 2: details carried by the primary row itself, aliases point at their primary (a smaller file:
+///    the old table, inserted in record-id order, was half empty); deletion keys carry their
+///    terms' text (one lookup a neighbour instead of two), the term-text table is gone.
+pub const SCHEMA_VERSION: u64 = 2;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const REGISTRY_ROWS: TableDefinition<u32, &[u8]> = TableDefinition::new("registry_rows");
-pub const REGISTRY_DETAILS: TableDefinition<&str, &str> = TableDefinition::new("registry_details");
+/// Schema 1 only (see [`migrate`]).
+pub const REGISTRY_DETAILS_V1: TableDefinition<&str, &str> =
+    TableDefinition::new("registry_details");
 pub const TERMS: TableDefinition<&str, u32> = TableDefinition::new("index_terms");
-pub const TERM_TEXT: TableDefinition<u32, &str> = TableDefinition::new("index_term_text");
-pub const DELETIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("index_deletions");
+/// Schema 1 only: term text by id, and deletion keys -> bare term ids (see [`migrate`]).
+pub const TERM_TEXT_V1: TableDefinition<u32, &str> = TableDefinition::new("index_term_text");
+pub const DELETIONS_V1: TableDefinition<u64, &[u8]> = TableDefinition::new("index_deletions");
+/// Deletion key hash -> the terms with that key, id and text ([`pack_neighbours`]).
+pub const DELETIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("index_neighbours");
 pub const POSTINGS: TableDefinition<u32, &[u8]> = TableDefinition::new("index_postings");
 pub const WATCHLIST: TableDefinition<u32, &[u8]> = TableDefinition::new("watchlist");
 pub const DECISIONS: TableDefinition<&str, &str> = TableDefinition::new("decisions");
@@ -49,7 +57,16 @@ pub fn migrate(db: &Database) -> Result<(), StoreError> {
             found: v,
             supported: SCHEMA_VERSION,
         }),
-        // Each future step goes here: `Some(1) => { upgrade 1 -> 2 in one write transaction }`.
+        Some(1) => {
+            let write = db.begin_write()?;
+            migrate_1_to_2(&write)?;
+            write
+                .open_table(META)?
+                .insert("schema_version", SCHEMA_VERSION)?;
+            write.commit()?;
+            Ok(())
+        }
+        // Each future step goes here, in one write transaction like `Some(1)`.
         Some(_) | None => {
             let write = db.begin_write()?;
             write
@@ -59,6 +76,160 @@ pub fn migrate(db: &Database) -> Result<(), StoreError> {
             Ok(())
         }
     }
+}
+
+/// Moves schema 1's details (JSON by record id) onto each primary row. Aliases of schema 1
+/// carry no pointer to their primary; their details are found through it once re-imported.
+fn migrate_1_to_2(write: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    let Ok(details) = write.open_table(REGISTRY_DETAILS_V1) else {
+        return Ok(());
+    };
+    let mut rows = write.open_table(REGISTRY_ROWS)?;
+    let mut next = 0u32;
+    loop {
+        // In slices, so memory stays bounded on a large registry.
+        let slice: Vec<(u32, Vec<u8>)> = rows
+            .range(next..)?
+            .take(10_000)
+            .map(|e| e.map(|(k, v)| (k.value(), v.value().to_vec())))
+            .collect::<Result<_, _>>()?;
+        let Some(&(last, _)) = slice.last() else {
+            break;
+        };
+        for (key, bytes) in &slice {
+            let Some((row, _)) = decode_row(bytes) else {
+                continue;
+            };
+            if row.alias {
+                continue;
+            }
+            let Some(json) = details.get(row.record_id.as_str())? else {
+                continue;
+            };
+            let object: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(json.value()).unwrap_or_default();
+            let extras = RegistryExtras {
+                primary: None,
+                details: DETAIL_COLUMNS
+                    .iter()
+                    .map(|c| {
+                        object
+                            .get(*c)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_owned()
+                    })
+                    .collect(),
+            };
+            rows.insert(*key, encode_registry_row(&row, &extras).as_slice())?;
+        }
+        match last.checked_add(1) {
+            Some(n) if slice.len() == 10_000 => next = n,
+            _ => break,
+        }
+    }
+    drop(details);
+    drop(rows);
+    write.delete_table(REGISTRY_DETAILS_V1)?;
+    migrate_neighbours_1_to_2(write)
+}
+
+/// Rewrites schema 1's deletion keys (bare ids) with the terms' text, in slices.
+fn migrate_neighbours_1_to_2(write: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    let (Ok(old), Ok(text)) = (
+        write.open_table(DELETIONS_V1),
+        write.open_table(TERM_TEXT_V1),
+    ) else {
+        return Ok(());
+    };
+    let mut new = write.open_table(DELETIONS)?;
+    let mut next = 0u64;
+    loop {
+        let slice: Vec<(u64, Vec<u8>)> = old
+            .range(next..)?
+            .take(10_000)
+            .map(|e| e.map(|(k, v)| (k.value(), v.value().to_vec())))
+            .collect::<Result<_, _>>()?;
+        let Some(&(last, _)) = slice.last() else {
+            break;
+        };
+        for (key, ids) in &slice {
+            let mut terms = Vec::new();
+            for id in read_ids(ids) {
+                if let Some(t) = text.get(id)? {
+                    terms.push((id, t.value().to_owned()));
+                }
+            }
+            new.insert(*key, pack_neighbours(terms).as_slice())?;
+        }
+        match last.checked_add(1) {
+            Some(n) if slice.len() == 10_000 => next = n,
+            _ => break,
+        }
+    }
+    drop((old, text, new));
+    write.delete_table(DELETIONS_V1)?;
+    write.delete_table(TERM_TEXT_V1)?;
+    Ok(())
+}
+
+/// The staff-facing columns of contracts.md section 2, in their stored order.
+pub const DETAIL_COLUMNS: &[&str] = &[
+    "jurisdiction",
+    "race",
+    "height",
+    "weight",
+    "hair",
+    "eyes",
+    "city",
+    "offense",
+    "photo",
+    "updated",
+];
+
+/// What a registry row stores after its name: aliases the row id of their primary, primaries
+/// the staff-facing details ([`DETAIL_COLUMNS`], empty when absent).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryExtras {
+    pub primary: Option<u32>,
+    pub details: Vec<String>,
+}
+
+impl RegistryExtras {
+    pub fn parse(extra: &[String]) -> RegistryExtras {
+        RegistryExtras {
+            primary: extra.first().and_then(|p| p.parse().ok()),
+            details: extra.iter().skip(1).cloned().collect(),
+        }
+    }
+
+    /// The details that are present, as `(column, value)`.
+    pub fn present_details(&self) -> Vec<(&'static str, String)> {
+        DETAIL_COLUMNS
+            .iter()
+            .zip(&self.details)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(c, v)| (*c, v.clone()))
+            .collect()
+    }
+}
+
+/// A registry row: the name, then its [`RegistryExtras`]. Trailing empty details are left out.
+pub fn encode_registry_row(row: &NameRow, extras: &RegistryExtras) -> Vec<u8> {
+    let primary = extras.primary.map(|p| p.to_string()).unwrap_or_default();
+    let used = extras
+        .details
+        .iter()
+        .rposition(|d| !d.is_empty())
+        .map_or(0, |i| i + 1);
+    let mut fields = Vec::with_capacity(1 + used);
+    if extras.primary.is_some() || used > 0 {
+        fields.push(primary.as_str());
+    }
+    fields.extend(extras.details[..used].iter().map(String::as_str));
+    encode_row(row, &fields)
 }
 
 /// Field separator of stored rows: a control character, which imports strip from input.
@@ -85,22 +256,43 @@ pub fn encode_row(row: &NameRow, extra: &[&str]) -> Vec<u8> {
 
 /// The row and its extra fields; `None` for bytes this version did not write.
 pub fn decode_row(bytes: &[u8]) -> Option<(NameRow, Vec<String>)> {
+    let (row, rest) = split_row(bytes)?;
+    let extra = rest
+        .map(|r| r.split(SEP).map(str::to_owned).collect())
+        .unwrap_or_default();
+    Some((row, extra))
+}
+
+/// The name row alone, without allocating its extra fields (the screening hot path).
+pub fn decode_name(bytes: &[u8]) -> Option<NameRow> {
+    split_row(bytes).map(|(row, _)| row)
+}
+
+fn split_row(bytes: &[u8]) -> Option<(NameRow, Option<&str>)> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let fields: Vec<&str> = text.split(SEP).collect();
-    if fields.len() < 8 {
-        return None;
-    }
+    let mut fields = text.splitn(9, SEP);
+    let mut next = || fields.next();
+    let (record_id, alias, last, first, middle, suffix, dob, sex) = (
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+    );
     let row = NameRow {
-        record_id: fields[0].to_owned(),
-        alias: fields[1] == "1",
-        last_name: fields[2].to_owned(),
-        first_name: fields[3].to_owned(),
-        middle_name: fields[4].to_owned(),
-        suffix: fields[5].to_owned(),
-        dob: parse_iso(fields[6]),
-        sex: parse_sex(fields[7]).ok().flatten(),
+        record_id: record_id.to_owned(),
+        alias: alias == "1",
+        last_name: last.to_owned(),
+        first_name: first.to_owned(),
+        middle_name: middle.to_owned(),
+        suffix: suffix.to_owned(),
+        dob: parse_iso(dob),
+        sex: parse_sex(sex).ok().flatten(),
     };
-    Some((row, fields[8..].iter().map(|s| (*s).to_owned()).collect()))
+    Some((row, next()))
 }
 
 pub fn iso(date: Date) -> String {
@@ -161,5 +353,47 @@ mod tests {
         let (back, extra) = decode_row(&encode_row(&row, &["custody", "deny"])).unwrap();
         assert_eq!(back, row);
         assert_eq!(extra, vec!["custody", "deny"]);
+        assert_eq!(decode_name(&encode_row(&row, &[])).unwrap(), row);
+        let (_, none) = decode_row(&encode_row(&row, &[])).unwrap();
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn registry_extras_round_trip() {
+        let row = NameRow {
+            record_id: "MO-1".into(),
+            alias: false,
+            last_name: "SMITH".into(),
+            first_name: "JOHN".into(),
+            middle_name: String::new(),
+            suffix: String::new(),
+            dob: None,
+            sex: None,
+        };
+        let mut details = vec![String::new(); DETAIL_COLUMNS.len()];
+        details[0] = "MO".into();
+        details[8] = "p1.jpg".into();
+        let primary = RegistryExtras {
+            primary: None,
+            details,
+        };
+        let (_, extra) = decode_row(&encode_registry_row(&row, &primary)).unwrap();
+        let back = RegistryExtras::parse(&extra);
+        assert_eq!(back.primary, None);
+        assert_eq!(
+            back.present_details(),
+            vec![
+                ("jurisdiction", "MO".to_owned()),
+                ("photo", "p1.jpg".to_owned())
+            ]
+        );
+        let alias = RegistryExtras {
+            primary: Some(7),
+            details: Vec::new(),
+        };
+        let (_, extra) = decode_row(&encode_registry_row(&row, &alias)).unwrap();
+        assert_eq!(RegistryExtras::parse(&extra), alias);
+        let (_, extra) = decode_row(&encode_row(&row, &[])).unwrap();
+        assert_eq!(RegistryExtras::parse(&extra), RegistryExtras::default());
     }
 }

@@ -39,6 +39,9 @@ pub struct Flag {
     pub candidate: Candidate,
     /// Watchlist entries only: which list, `alert` or `deny`, and the school's note.
     pub watchlist: Option<WatchlistEntry>,
+    /// Registry records only: the staff-facing columns the registry filled in (contracts.md
+    /// section 2: jurisdiction, race, height, weight, hair, eyes, city, offense, photo, updated).
+    pub details: Vec<(&'static str, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +110,7 @@ impl Screener {
             for candidate in screening::screen(registry, visitor)? {
                 flags.push(Flag {
                     source: Source::Registry,
+                    details: registry.details(candidate.row)?,
                     candidate,
                     watchlist: None,
                 });
@@ -119,6 +123,7 @@ impl Screener {
                 source: Source::Watchlist,
                 candidate,
                 watchlist: entry,
+                details: Vec::new(),
             });
         }
         flags.retain(|f| !cleared.contains(&(f.source, f.candidate.record_id.clone())));
