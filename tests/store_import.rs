@@ -195,3 +195,92 @@ fn aliases_may_come_before_their_primary_row() {
     // an alias without any primary keeps no date: names alone reach it
     assert_eq!(flagged(&db, "LONELY", "ALIAS", "1991-08-30"), vec!["MO-9"]);
 }
+
+/// Importing into a file that already holds a registry builds the new one beside the old
+/// (atomicity), then compacts: the file ends no bigger than a fresh import's, not twice it.
+#[test]
+fn importing_again_into_the_same_file_does_not_double_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let names = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let synth = vestibule()
+        .args(["registry", "synth", "--people", "20000", "--seed", "5"])
+        .args(["--out", csv.to_str().unwrap()])
+        .args(["--names", names.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        synth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
+    let import = |db: &Path| {
+        let out = vestibule()
+            .args(["registry", "import", "--db", db.to_str().unwrap()])
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::metadata(db).unwrap().len()
+    };
+    let fresh = import(&dir.path().join("fresh.redb"));
+    let db = dir.path().join("v.redb");
+    import(&db);
+    let again = import(&db);
+    let third = import(&db);
+    // without compaction the second import leaves 2.0x
+    assert!(
+        again * 100 <= fresh * 110,
+        "fresh import {fresh} bytes, imported again {again} bytes"
+    );
+    assert!(third * 100 <= fresh * 110, "third import {third} bytes");
+
+    // the compacted file still answers with the registry
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert!(flagged(&db, row[2], row[3], row[6]).contains(&row[0].to_owned()));
+}
+
+/// A snapshot open in the same process (the kiosk's screener) keeps answering from the old
+/// registry through an import; the import still succeeds, and only skips compacting.
+#[test]
+fn an_import_under_an_open_snapshot_succeeds_and_the_snapshot_keeps_answering() {
+    use vestibule::screening::Visitor;
+    use vestibule::store::Store;
+
+    const HEADER: &str =
+        "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction\n";
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("v.redb")).unwrap();
+    let first = format!("{HEADER}MO-1,primary,HENDERSON,WILLIAM,,,1970-05-14,M,MO\n");
+    store.import_registry(first.as_bytes()).unwrap();
+    let visitor = |last: &str, first: &str, dob: &str| Visitor {
+        last_name: last.into(),
+        first_name: first.into(),
+        middle_name: String::new(),
+        suffix: String::new(),
+        dob: vestibule::store::schema::parse_iso(dob),
+        sex: None,
+    };
+    let ids = |flags: Vec<vestibule::store::Flag>| -> Vec<String> {
+        flags.into_iter().map(|f| f.candidate.record_id).collect()
+    };
+    let old = store.screener().unwrap();
+    let second = format!("{HEADER}KS-2,primary,OKAFOR,CHIDI,,,1979-02-03,M,KS\n");
+    store.import_registry(second.as_bytes()).unwrap();
+    let henderson = visitor("HENDERSON", "WILLIAM", "1970-05-14");
+    let okafor = visitor("OKAFOR", "CHIDI", "1979-02-03");
+    assert_eq!(ids(old.screen(&henderson, None).unwrap()), vec!["MO-1"]);
+    assert!(old.screen(&okafor, None).unwrap().is_empty());
+    drop(old);
+    let new = store.screener().unwrap();
+    assert!(new.screen(&henderson, None).unwrap().is_empty());
+    assert_eq!(ids(new.screen(&okafor, None).unwrap()), vec!["KS-2"]);
+    drop(new);
+    // with no reader left, compacting runs
+    assert!(store.compact().unwrap());
+}

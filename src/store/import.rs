@@ -154,6 +154,9 @@ fn parse_common(
     Ok(row)
 }
 
+/// `meta` key: when the live registry was imported (seconds since the Unix epoch).
+pub const REGISTRY_IMPORTED_AT: &str = "registry_imported_unix";
+
 impl Store {
     /// Replaces the whole registry with the CSV in `input` (contracts.md section 2).
     ///
@@ -165,6 +168,11 @@ impl Store {
         let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
         let columns = Columns::read(&mut csv, REGISTRY_REQUIRED)?;
         let write = self.db().begin_write()?;
+        // Rows of the registry this import replaces: their pages fall free at the commit.
+        let replaced = write
+            .open_table(META)?
+            .get("registry_rows")?
+            .map_or(0, |v| v.value());
         write.delete_table(REGISTRY_ROWS)?;
         write.delete_table(DELETIONS)?;
         write.delete_table(POSTINGS)?;
@@ -287,8 +295,23 @@ impl Store {
             let mut meta = write.open_table(META)?;
             meta.insert("registry_rows", summary.rows)?;
             meta.insert("registry_people", summary.groups)?;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            meta.insert(REGISTRY_IMPORTED_AT, now.map_or(0, |d| d.as_secs()))?;
         }
         write.commit()?;
+        // The new registry was built beside the old one, which readers kept until the commit:
+        // the file now has room for both. Move the new one down into the freed room and give
+        // the rest back (committed already: this only shrinks the file; skipped while a reader
+        // in this process still holds a snapshot).
+        if replaced > 0 {
+            self.compact().map_err(|e| match e {
+                // say so: the registry did change
+                StoreError::Database(m) => {
+                    StoreError::Database(format!("registry imported, but {m}"))
+                }
+                other => other,
+            })?;
+        }
         Ok(summary)
     }
 
@@ -348,8 +371,8 @@ impl Store {
     /// How many name rows and people the live registry holds.
     pub fn registry_size(&self) -> Result<(u64, u64), StoreError> {
         Ok((
-            schema::meta_value(self.db(), "registry_rows")?,
-            schema::meta_value(self.db(), "registry_people")?,
+            schema::meta_value(&self.db(), "registry_rows")?,
+            schema::meta_value(&self.db(), "registry_people")?,
         ))
     }
 }

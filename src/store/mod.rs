@@ -20,6 +20,7 @@ pub mod schema;
 pub mod screener;
 
 use std::path::Path;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use redb::Database;
 
@@ -70,7 +71,10 @@ const CACHE_BYTES: usize = 96 * 1024 * 1024;
 
 /// An open database file.
 pub struct Store {
-    db: Database,
+    /// Behind a lock only so that [`Store::compact`] can have the `&mut Database` redb's
+    /// compaction needs while every other use shares it; the lock is held for the length of one
+    /// call into redb (transactions are not bound to it).
+    db: RwLock<Database>,
 }
 
 impl Store {
@@ -83,18 +87,45 @@ impl Store {
                 path: path.display().to_string(),
                 message: e.to_string().replace('\n', " "),
             })?;
-        let store = Store { db };
-        schema::migrate(&store.db)?;
-        Ok(store)
+        schema::migrate(&db)?;
+        Ok(Store {
+            db: RwLock::new(db),
+        })
     }
 
     /// A read snapshot, for [`RedbIndex::open`] (benchmarks and tools).
     pub fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
         use redb::ReadableDatabase;
-        Ok(self.db.begin_read()?)
+        Ok(self.db().begin_read()?)
     }
 
-    pub(crate) fn db(&self) -> &Database {
-        &self.db
+    /// Gives the file back the pages an earlier registry left free, so that importing into a
+    /// file that already holds one does not leave it twice the size. Returns whether it ran: it
+    /// does not while this process holds a read transaction (a [`Screener`], a
+    /// [`RedbIndex`]) or another thread is using the store, and leaves the file as it was.
+    ///
+    /// Safe at any moment: it only moves committed pages, with two-phase commits, so a kill
+    /// part-way leaves the registry committed before it answering (the next open repairs the
+    /// file first).
+    pub fn compact(&self) -> Result<bool, StoreError> {
+        let Ok(mut db) = self.db.try_write() else {
+            return Ok(false);
+        };
+        match db.compact() {
+            Ok(_) => Ok(true),
+            Err(
+                redb::CompactionError::TransactionInProgress
+                | redb::CompactionError::EphemeralSavepointExists
+                | redb::CompactionError::PersistentSavepointExists,
+            ) => Ok(false),
+            Err(e) => Err(StoreError::Database(format!(
+                "compacting the file: {}",
+                e.to_string().replace('\n', " ")
+            ))),
+        }
+    }
+
+    pub(crate) fn db(&self) -> RwLockReadGuard<'_, Database> {
+        self.db.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
