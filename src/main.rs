@@ -45,6 +45,8 @@ enum Command {
     Badge(BadgeCommand),
     /// Run the kiosk (so far: scripted and headless against simulated hardware).
     Kiosk(cli::kiosk::KioskArgs),
+    /// For technicians: check every configured device, the database, the clock and the disk.
+    Doctor(cli::doctor::DoctorArgs),
     /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
     #[command(hide = true)]
     HwDrill {
@@ -124,6 +126,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Decision(command) => cli::screen::decide(command),
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
         Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
+        Command::Doctor(doctor) => cli::doctor::run(doctor, args.config.as_deref()),
         Command::HwDrill {
             pin_file,
             way,

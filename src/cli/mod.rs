@@ -2,6 +2,7 @@
 //! arguments and dispatches here.
 
 pub mod badge;
+pub mod doctor;
 pub mod id;
 pub mod kiosk;
 pub mod registry;
