@@ -58,10 +58,24 @@ impl Kiosk {
 
     /// Runs a script; returns the process output and the out directory.
     fn run(&self, name: &str, events: &[Value]) -> (Output, PathBuf) {
+        self.run_configured(name, events, None)
+    }
+
+    /// Runs a script with `--config FILE` when one is given.
+    fn run_configured(
+        &self,
+        name: &str,
+        events: &[Value],
+        config: Option<&Path>,
+    ) -> (Output, PathBuf) {
         let script: String = events.iter().map(|e| format!("{e}\n")).collect();
         let events = self.file(&format!("{name}.jsonl"), &script);
         let out = self.dir.path().join(name);
-        let output = vestibule(&[
+        let mut args = Vec::new();
+        if let Some(config) = config {
+            args.extend(["--config", config.to_str().unwrap()]);
+        }
+        args.extend([
             "kiosk",
             "--sim",
             "--headless",
@@ -72,7 +86,7 @@ impl Kiosk {
             "--db",
             self.db(),
         ]);
-        (output, out)
+        (vestibule(&args), out)
     }
 
     fn run_ok(&self, name: &str, events: &[Value]) -> PathBuf {
@@ -394,28 +408,7 @@ fn configured_staff_pins_replace_the_demo_pin() {
     // The demo PIN is refused; the pad stays up for the right one.
     let mut events = pins("2468");
     events.extend(pins("1357").into_iter().skip(1));
-    let script = k.file(
-        "pins.jsonl",
-        &events.iter().map(|e| format!("{e}\n")).collect::<String>(),
-    );
-    let out = k.dir.path().join("configured");
-    let output = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "kiosk",
-            "--sim",
-            "--headless",
-        ])
-        .args([
-            "--events",
-            script.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args(["--db", k.db()])
-        .output()
-        .unwrap();
+    let (output, out) = k.run_configured("configured", &events, Some(&config));
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(audits(&out, "login-failed").len(), 1);
     assert_eq!(audits(&out, "login")[0]["operator"], "Ms Rivera");
@@ -480,31 +473,7 @@ fn scanning_the_badge_signs_the_visitor_out() {
 fn the_simulated_printer_is_the_configured_one() {
     let k = Kiosk::new();
     let config = k.file("dymo.toml", "[hardware.printer]\nkind = \"dymo-30256\"\n");
-    let script = k.file(
-        "dymo.jsonl",
-        &visit(MORGAN)
-            .iter()
-            .map(|e| format!("{e}\n"))
-            .collect::<String>(),
-    );
-    let out = k.dir.path().join("dymo");
-    let output = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "kiosk",
-            "--sim",
-            "--headless",
-        ])
-        .args([
-            "--events",
-            script.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args(["--db", k.db()])
-        .output()
-        .unwrap();
+    let (output, out) = k.run_configured("dymo", &visit(MORGAN), Some(&config));
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         hardware(&out, "printer", "print")[0]["printer"],
