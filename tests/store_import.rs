@@ -11,6 +11,24 @@ fn vestibule() -> Command {
     c
 }
 
+/// `vestibule registry import --db DB CSV`, not yet started.
+fn import_command(db: &Path, csv: &Path) -> Command {
+    let mut c = vestibule();
+    c.args(["registry", "import", "--db"]).arg(db).arg(csv);
+    c
+}
+
+/// Runs an import that must succeed; returns its summary line.
+fn import(db: &Path, csv: &Path) -> String {
+    let out = import_command(db, csv).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn flagged(db: &Path, last: &str, first: &str, dob: &str) -> Vec<String> {
     let out = vestibule()
         .args([
@@ -52,17 +70,7 @@ fn a_killed_import_leaves_the_previous_registry_answering() {
          MO-1,primary,HENDERSON,WILLIAM,,,1970-05-14,M,MO\n",
     )
     .unwrap();
-    let ok = vestibule()
-        .args([
-            "registry",
-            "import",
-            "--db",
-            db.to_str().unwrap(),
-            small.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(ok.status.success());
+    import(&db, &small);
 
     let big = dir.path().join("big.csv");
     let names = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
@@ -91,16 +99,7 @@ fn a_killed_import_leaves_the_previous_registry_answering() {
     let (last, first, dob) = (row[2].to_owned(), row[3].to_owned(), row[6].to_owned());
 
     for delay_ms in [20, 150, 400] {
-        let mut child = vestibule()
-            .args([
-                "registry",
-                "import",
-                "--db",
-                db.to_str().unwrap(),
-                big.to_str().unwrap(),
-            ])
-            .spawn()
-            .unwrap();
+        let mut child = import_command(&db, &big).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let status = child.wait().unwrap();
@@ -116,18 +115,7 @@ fn a_killed_import_leaves_the_previous_registry_answering() {
     }
 
     // a completed import replaces the registry whole
-    let ok = vestibule()
-        .args([
-            "registry",
-            "import",
-            "--db",
-            db.to_str().unwrap(),
-            big.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(ok.status.success());
-    let summary = String::from_utf8(ok.stdout).unwrap();
+    let summary = import(&db, &big);
     assert!(
         summary.starts_with("imported ") && summary.contains("15000 people"),
         "{summary}"
@@ -153,21 +141,7 @@ fn aliases_may_come_before_their_primary_row() {
          MO-9,alias,LONELY,ALIAS,,,,M,MO,\n",
     )
     .unwrap();
-    let out = vestibule()
-        .args([
-            "registry",
-            "import",
-            "--db",
-            db.to_str().unwrap(),
-            csv.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import(&db, &csv);
     // found by the alias with the primary's date, as an exact date
     assert_eq!(
         flagged(&db, "HENDRICKS", "BILL", "1970-05-14"),
@@ -214,24 +188,15 @@ fn importing_again_into_the_same_file_does_not_double_it() {
         "{}",
         String::from_utf8_lossy(&synth.stderr)
     );
-    let import = |db: &Path| {
-        let out = vestibule()
-            .args(["registry", "import", "--db", db.to_str().unwrap()])
-            .arg(&csv)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let imported_size = |db: &Path| {
+        import(db, &csv);
         std::fs::metadata(db).unwrap().len()
     };
-    let fresh = import(&dir.path().join("fresh.redb"));
+    let fresh = imported_size(&dir.path().join("fresh.redb"));
     let db = dir.path().join("v.redb");
-    import(&db);
-    let again = import(&db);
-    let third = import(&db);
+    imported_size(&db);
+    let again = imported_size(&db);
+    let third = imported_size(&db);
     // without compaction the second import leaves 2.0x
     assert!(
         again * 100 <= fresh * 110,
