@@ -31,7 +31,9 @@ fn table() -> &'static Table {
             else {
                 continue;
             };
-            let (mut formal, mut nick) = (fold(formal), fold(nick));
+            // Names compare glued (`K.C.` folds to `K C`, compared as `KC`).
+            let glued = |name: &str| fold(name).replace(' ', "");
+            let (mut formal, mut nick) = (glued(formal), glued(nick));
             if formal.is_empty() || nick.is_empty() || formal == nick {
                 continue;
             }
@@ -72,10 +74,25 @@ pub fn related(name: &str) -> Vec<String> {
     related
 }
 
+/// How two different given names are related through the nickname list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// One shortens the other: `BOB` / `ROBERT`.
+    Direct,
+    /// Both shorten one formal name: `BOB` / `ROB`. Weaker: `FRED` and `WILLIE` both shorten
+    /// `WILFRED`, yet a Fred is rarely a Willie.
+    Siblings,
+}
+
 /// Whether two different given names belong to one nickname group.
 pub fn are_related(a: &str, b: &str) -> bool {
+    relation(a, b).is_some()
+}
+
+/// How two different given names belong to one nickname group, if they do.
+pub fn relation(a: &str, b: &str) -> Option<Relation> {
     if a == b {
-        return false;
+        return None;
     }
     let table = table();
     let shortens = |nick: &str, formal: &str| {
@@ -85,13 +102,17 @@ pub fn are_related(a: &str, b: &str) -> bool {
             .is_some_and(|n| n.iter().any(|x| x == nick))
     };
     if shortens(a, b) || shortens(b, a) {
-        return true;
+        return Some(Relation::Direct);
     }
-    // siblings: both shorten one formal name
     match (table.formals.get(a), table.formals.get(b)) {
-        (Some(fa), Some(fb)) => fa.iter().any(|f| fb.contains(f)),
-        _ => false,
+        (Some(fa), Some(fb)) if fa.iter().any(|f| fb.contains(f)) => Some(Relation::Siblings),
+        _ => None,
     }
+}
+
+/// The nicknames of a formal name (folded upper-case), as the list gives them.
+pub fn nicknames_of(formal: &str) -> &'static [String] {
+    table().nicknames.get(formal).map_or(&[], Vec::as_slice)
 }
 
 #[cfg(test)]
@@ -108,6 +129,11 @@ mod tests {
         // both shorten to BILL, which does not make them one name
         assert!(!are_related("ROBERT", "WILLIAM"));
         assert!(are_related("BILL", "ROBERT") && are_related("BILL", "WILLIAM"));
+        assert_eq!(relation("BOB", "ROBERT"), Some(Relation::Direct));
+        assert_eq!(relation("PAUL", "MARY"), Some(Relation::Siblings));
+        assert!(nicknames_of("ROBERT").iter().any(|n| n == "BOB"));
+        // `k.c.` in the list: compared glued, as the engine compares names
+        assert_eq!(relation("KC", "KASEY"), Some(Relation::Direct));
         assert!(related("WILLIAM").contains(&"BILL".to_owned()));
         assert!(related("BILL").contains(&"WILLIAM".to_owned()));
     }

@@ -1,18 +1,22 @@
 //! Scoring one registry name against the visitor, field by field, with the reasons staff see.
 //!
 //! Points (0-100, clamped, rounded down). Names: last 30, first 30, middle 15 (only when both
-//! sides have one), each scaled by how the names agree: exact 1.0, nickname 0.9, one typo 0.85
-//! (0.75 when the typo is in the first letter), one part of a compound surname 0.95, first name
-//! found as the other side's middle name 0.9, middle initial 0.6. Dates of birth: exact 30,
-//! day/month transposed 26, a day off 25, a year off 25, one digit off 12, unknown on either side
-//! 20, different -30. A middle name or suffix that contradicts costs 10; so does each inexact
-//! agreement beyond the first (a typo AND a day off). Sex never adds points: it only orders
-//! candidates with equal scores.
+//! sides have one), each scaled by how the names agree: exact 1.0, nickname 0.9 (0.8 for two
+//! nicknames of one formal name), one typo 0.85 (0.75 when the typo is in the first letter), one
+//! part of a compound surname 0.95, first name found as the other side's middle name 0.9, middle
+//! initial 0.6. Dates of birth: exact 30, day/month transposed 26, a day off 25, a year off 25,
+//! one digit off 12, unknown on either side 19, different -30. A middle name or suffix that
+//! contradicts costs 10 (20 when the visitor goes by the record's middle name: the ID then names
+//! another given name and omits the record's first). Every difference beyond the first costs 10
+//! more: an inexact agreement (a typo AND a day off) or a contradiction (another middle name AND
+//! a year off; a nickname AND another sex). Sex adds no points: alone it only orders candidates
+//! with equal scores.
 //!
 //! [`THRESHOLD`] (75) is the one rule that flags: it needs two names AND a near date of birth,
 //! or first + middle + exact date of birth (a married name), or, with no date on one side, last +
-//! first name; with at most one of them inexact. First name + date of birth alone (60), or a
-//! namesake born years apart (30), never flags: that is what keeps ordinary parents out of the
+//! first name agreeing exactly, by nickname or by the middle name (a typo then needs the middle
+//! name to corroborate it); with at most one difference. First name + date of birth alone (60),
+//! or a namesake born years apart (30), never flags: that is what keeps ordinary parents out of the
 //! office.
 
 use time::Date;
@@ -33,14 +37,16 @@ const MIDDLE: f32 = 15.0;
 const CONTRADICTION: f32 = -10.0;
 /// Reading the visitor's first/last name the other way round costs a little.
 const SWAPPED: f32 = -5.0;
-/// Each inexact agreement beyond the first (see [`is_soft`]) costs as much as a contradiction.
+/// Each difference beyond the first (see [`is_difference`]) costs as much as a contradiction.
 const STACKED: f32 = CONTRADICTION;
 
-/// An agreement that is not exact: a typo, nickname, part of a name, a name found in another
-/// field, a swapped reading, a date of birth a day, a year or a digit off. Missing data and
-/// middle names are not counted, nor a transposed date: like the exact date it is one single
-/// day, so it does not widen who can match (a typo AND a transposed date are still flagged).
-fn is_soft(reason: &str) -> bool {
+/// A difference between the two: an agreement that is not exact (a typo, nickname, part of a
+/// name, a name found in another field, a swapped reading, a date of birth a day, a year or a
+/// digit off) or a contradiction (another middle name, suffix or sex). A contradiction alone
+/// costs its own points only: a registry row's middle name or sex is sometimes wrong. Missing
+/// data is not counted, nor a transposed date: like the exact date it is one single day, so it
+/// does not widen who can match (a typo AND a transposed date are still flagged).
+fn is_difference(reason: &str) -> bool {
     matches!(
         reason,
         "last:typo"
@@ -53,6 +59,9 @@ fn is_soft(reason: &str) -> bool {
             | "dob:day-off"
             | "dob:year-off"
             | "dob:digit-off"
+            | "middle:different"
+            | "suffix:different"
+            | "sex:different"
     )
 }
 
@@ -92,13 +101,6 @@ pub fn assess(visitor: &Subject, record: &Subject) -> Assessment {
     let dob = dob::compare(visitor.dob, record.dob);
     points += dob_points(dob);
     reasons.push(dob.reason());
-    // One difference is a slip; two at once (a typo AND a day off, a nickname AND a year off)
-    // is more often another person with a common name.
-    let soft = reasons.iter().filter(|r| is_soft(r)).count();
-    if soft > 1 {
-        points += STACKED * (soft - 1) as f32;
-        reasons.push("several-differences");
-    }
     let sex_agrees = match (visitor.sex, record.sex) {
         (Some(a), Some(b)) => Some(a == b),
         _ => None,
@@ -107,6 +109,14 @@ pub fn assess(visitor: &Subject, record: &Subject) -> Assessment {
         Some(true) => reasons.push("sex"),
         Some(false) => reasons.push("sex:different"),
         None => {}
+    }
+    // One difference is a slip; two at once (a typo AND a day off, a nickname AND a year off,
+    // another middle name AND a year off, a nickname AND another sex) is more often another
+    // person with a common name.
+    let differences = reasons.iter().filter(|r| is_difference(r)).count();
+    if differences > 1 {
+        points += STACKED * (differences - 1) as f32;
+        reasons.push("several-differences");
     }
     Assessment {
         // floor: a score reaches the threshold only when its points do (74.5 is not 75)
@@ -122,7 +132,9 @@ fn dob_points(dob: DobMatch) -> f32 {
         DobMatch::Transposed => 26.0,
         DobMatch::DayOff | DobMatch::YearOff => 25.0,
         DobMatch::DigitOff => 12.0,
-        DobMatch::Unknown => 20.0,
+        // Just short of an exact, nickname or goes-by-middle agreement of both names flagging
+        // on its own: a typo needs a date (or middle name) to corroborate it.
+        DobMatch::Unknown => 19.0,
         DobMatch::Different => -30.0,
     }
 }
@@ -136,7 +148,40 @@ fn names_points(visitor: &PersonName, record: &PersonName) -> Points {
         points += LAST * sim;
         reasons.push(reason);
     }
-    let first = first_similarity(visitor, record);
+    // Each way of reading the given names is scored whole (a first name met through a middle
+    // name changes which middle names are left to agree), and the best reading counts.
+    let options = first_options(visitor, record);
+    let given = if options.is_empty() {
+        given_points(visitor, record, None)
+    } else {
+        options
+            .into_iter()
+            .map(|option| given_points(visitor, record, Some(option)))
+            .fold(None, |best: Option<Points>, p| match best {
+                Some(b) if b.0 >= p.0 => Some(b),
+                _ => Some(p),
+            })
+            .unwrap_or_default()
+    };
+    points += given.0;
+    reasons.extend(given.1);
+    if let (Some(a), Some(b)) = (&visitor.suffix, &record.suffix) {
+        if a != b {
+            points += CONTRADICTION;
+            reasons.push("suffix:different");
+        }
+    }
+    (points, reasons)
+}
+
+/// First and middle names, the first name read one way (`first`).
+fn given_points(
+    visitor: &PersonName,
+    record: &PersonName,
+    first: Option<(f32, &'static str, Used)>,
+) -> Points {
+    let mut points = 0.0;
+    let mut reasons = Vec::new();
     if let Some((sim, reason, _)) = first {
         points += FIRST * sim;
         reasons.push(reason);
@@ -174,16 +219,16 @@ fn names_points(visitor: &PersonName, record: &PersonName) -> Points {
                 points += MIDDLE * sim;
                 reasons.push(reason);
             }
+            // The visitor goes by the record's middle name, yet the ID's own middle name is
+            // not the record's first: the ID names a different given name AND omits one.
+            None if matches!(used, Used::RecordMiddle(_)) => {
+                points += 2.0 * CONTRADICTION;
+                reasons.push("middle:different");
+            }
             None => {
                 points += CONTRADICTION;
                 reasons.push("middle:different");
             }
-        }
-    }
-    if let (Some(a), Some(b)) = (&visitor.suffix, &record.suffix) {
-        if a != b {
-            points += CONTRADICTION;
-            reasons.push("suffix:different");
         }
     }
     (points, reasons)
@@ -210,6 +255,8 @@ fn swapped_points(visitor: &PersonName, record: &PersonName) -> Option<Points> {
 enum Kind {
     Exact,
     Nickname,
+    /// Two nicknames of one formal name (`BOB` / `ROB`).
+    SiblingNickname,
     /// One edit, the first letter kept (most slips: people rarely mistype the first letter).
     Typo,
     /// One edit in the first letter: weaker evidence (`MELTON` / `FELTON` are two surnames).
@@ -222,8 +269,11 @@ fn token_match(a: &str, b: &str, given: bool) -> Option<Kind> {
         None
     } else if a == b {
         Some(Kind::Exact)
-    } else if given && nicknames::are_related(a, b) {
-        Some(Kind::Nickname)
+    } else if let Some(relation) = given.then(|| nicknames::relation(a, b)).flatten() {
+        Some(match relation {
+            nicknames::Relation::Direct => Kind::Nickname,
+            nicknames::Relation::Siblings => Kind::SiblingNickname,
+        })
     } else if typo_apart(a, b) {
         Some(if a.as_bytes()[0] == b.as_bytes()[0] {
             Kind::Typo
@@ -239,6 +289,7 @@ fn kind_weight(kind: Kind) -> f32 {
     match kind {
         Kind::Exact => 1.0,
         Kind::Nickname => 0.9,
+        Kind::SiblingNickname => 0.8,
         Kind::Typo => 0.85,
         Kind::TypoInitial => 0.75,
     }
@@ -285,29 +336,37 @@ fn first_similarity(
     visitor: &PersonName,
     record: &PersonName,
 ) -> Option<(f32, &'static str, Used)> {
+    first_options(visitor, record)
+        .into_iter()
+        .fold(None, |best, option| match best {
+            Some((w, _, _)) if w >= option.0 => best,
+            _ => Some(option),
+        })
+}
+
+/// Every way the visitor's first name meets the record: directly, or one of them going by
+/// the other's middle name. An exact first name is the only reading worth taking.
+fn first_options(visitor: &PersonName, record: &PersonName) -> Vec<(f32, &'static str, Used)> {
     let direct = given_match(&visitor.first, &record.first)
         .map(|(sim, reason)| (sim, reason, Used::Nothing));
-    if matches!(direct, Some((w, _, _)) if w >= 1.0) {
-        return direct;
-    }
-    let mut best = direct;
-    let mut consider = |sim: f32, reason: &'static str, used: Used| {
-        if best.is_none_or(|(w, _, _)| sim > w) {
-            best = Some((sim, reason, used));
+    if let Some(exact @ (w, _, _)) = direct {
+        if w >= 1.0 {
+            return vec![exact];
         }
-    };
+    }
+    let mut options: Vec<_> = direct.into_iter().collect();
     // Goes by the middle name: the visitor's first is the record's middle, or the other way.
     for (i, middle) in record.middle.iter().enumerate() {
         if let Some((sim, _)) = given_match(&visitor.first, middle) {
-            consider(0.9 * sim, "first:middle", Used::RecordMiddle(i));
+            options.push((0.9 * sim, "first:middle", Used::RecordMiddle(i)));
         }
     }
     for (i, middle) in visitor.middle.iter().enumerate() {
         if let Some((sim, _)) = given_match(middle, &record.first) {
-            consider(0.9 * sim, "first:middle", Used::VisitorMiddle(i));
+            options.push((0.9 * sim, "first:middle", Used::VisitorMiddle(i)));
         }
     }
-    best
+    options
 }
 
 fn given_match(a: &NameForm, b: &NameForm) -> Option<(f32, &'static str)> {
@@ -317,7 +376,7 @@ fn given_match(a: &NameForm, b: &NameForm) -> Option<(f32, &'static str)> {
     if let Some(kind) = token_match(&a.glued, &b.glued, true) {
         return Some(match kind {
             Kind::Exact => (1.0, "first"),
-            Kind::Nickname => (0.9, "first:nickname"),
+            Kind::Nickname | Kind::SiblingNickname => (kind_weight(kind), "first:nickname"),
             Kind::Typo | Kind::TypoInitial => (kind_weight(kind), "first:typo"),
         });
     }
@@ -344,7 +403,9 @@ fn middle_similarity(visitor: &[&NameForm], record: &[&NameForm]) -> Option<(f32
             } else {
                 token_match(&a.glued, &b.glued, true).map(|kind| match kind {
                     Kind::Exact => (1.0, "middle"),
-                    Kind::Nickname => (0.9, "middle:nickname"),
+                    Kind::Nickname | Kind::SiblingNickname => {
+                        (kind_weight(kind), "middle:nickname")
+                    }
                     Kind::Typo | Kind::TypoInitial => (kind_weight(kind), "middle:typo"),
                 })
             };
@@ -502,6 +563,97 @@ mod tests {
     }
 
     #[test]
+    fn the_id_naming_another_middle_name_rules_out_going_by_the_records_middle() {
+        // the ID says JOHN DAVID JONES; MATTHEW JOHN JONES's ID would say MATTHEW
+        let record = subject("JONES", "MATTHEW", "JOHN", DOB);
+        assert!(!assess(&subject("JONES", "JOHN", "DAVID", DOB), &record).flagged());
+        // the ID without a middle name still meets him by the name he goes by
+        assert!(assess(&subject("JONES", "JOHN", "", DOB), &record).flagged());
+    }
+
+    #[test]
+    fn a_contradiction_on_top_of_another_difference_is_another_person() {
+        let record = Subject {
+            name: PersonName::new("LANE", "JOHN", "FRANK", ""),
+            dob: DOB,
+            sex: Some(Sex::M),
+        };
+        let visitor = |middle: &str, dob: Option<Date>, sex: Sex| Subject {
+            name: PersonName::new("LANE", "JOHN", middle, ""),
+            dob,
+            sex: Some(sex),
+        };
+        let year_off = Some(date!(1976 - 03 - 07));
+        // one contradiction alone still reaches staff: registry rows carry errors
+        assert!(assess(&visitor("MICHAEL", DOB, Sex::M), &record).flagged());
+        assert!(assess(&visitor("FRANK", DOB, Sex::F), &record).flagged());
+        assert!(assess(&visitor("", year_off, Sex::M), &record).flagged());
+        // two at once do not
+        let two = assess(&visitor("MICHAEL", year_off, Sex::M), &record);
+        assert!(
+            !two.flagged() && two.reasons.contains(&"several-differences"),
+            "{two:?}"
+        );
+        let paul = Subject {
+            name: PersonName::new("BRADSHAW", "PAUL", "HARLAN", ""),
+            dob: DOB,
+            sex: Some(Sex::M),
+        };
+        let mary = Subject {
+            name: PersonName::new("BRADSHAW", "MARY", "", ""),
+            dob: DOB,
+            sex: Some(Sex::F),
+        };
+        assert!(
+            !assess(&mary, &paul).flagged(),
+            "{:?}",
+            assess(&mary, &paul)
+        );
+    }
+
+    #[test]
+    fn the_given_names_are_read_whichever_way_agrees_best() {
+        // STEPHIE and STEVIE shorten one name and the middle names agree; reading STEVEN as the
+        // name the visitor goes by would leave STEPHIE contradicting the record's middle name
+        let record = subject("RHODES", "STEVIE", "STEVEN", DOB);
+        let a = assess(&subject("RHODES", "STEPHIE", "STEVEN", DOB), &record);
+        assert!(a.flagged(), "{a:?}");
+        assert!(a.reasons.contains(&"middle"), "{a:?}");
+    }
+
+    #[test]
+    fn without_a_date_the_names_must_agree_exactly_by_nickname_or_middle_name() {
+        let undated = subject("WALKER", "ROBERT", "", None);
+        for (last, first, middle) in [
+            ("WALKER", "ROBERT", "JAMES"),
+            ("WALKER", "BOB", ""),
+            ("WALKER", "JAMES", "ROBERT"),
+        ] {
+            let a = assess(&subject(last, first, middle, DOB), &undated);
+            assert!(a.flagged(), "{first} {last}: {a:?}");
+        }
+        // a typo or a nickname's sibling needs a date to corroborate it
+        for (last, first) in [
+            ("WALKER", "ROBERTO"),
+            ("WALKEN", "ROBERT"),
+            ("WALKER", "MARY"),
+        ] {
+            let record = subject("WALKER", first, "", None);
+            let visitor = subject(
+                last,
+                if first == "MARY" { "PAUL" } else { "ROBERT" },
+                "",
+                DOB,
+            );
+            let a = assess(&visitor, &record);
+            assert!(!a.flagged(), "{first} {last}: {a:?}");
+        }
+        // ... and with one, a sibling nickname still flags
+        let dated = subject("WALKER", "MARY", "", DOB);
+        assert!(assess(&subject("WALKER", "PAUL", "", DOB), &dated).flagged());
+    }
+
+    #[test]
     fn contradicting_suffix_and_middle_cost_points() {
         let record = Subject {
             name: PersonName::new("SMITH", "JOHN", "PAUL", "SR"),
@@ -536,8 +688,8 @@ mod tests {
                 "last:typo",
                 "first:nickname",
                 "dob:transposed",
-                "several-differences",
-                "sex"
+                "sex",
+                "several-differences"
             ]
         );
         let a = assess(
