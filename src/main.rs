@@ -45,6 +45,8 @@ enum Command {
     Badge(BadgeCommand),
     /// Run the kiosk (so far: scripted and headless against simulated hardware).
     Kiosk(cli::kiosk::KioskArgs),
+    /// Who is in the building now (roster, evacuation list), or every visit with --all.
+    Visits(cli::visits::VisitsArgs),
     /// For technicians: check every configured device, the database, the clock and the disk.
     Doctor(cli::doctor::DoctorArgs),
     /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
@@ -126,6 +128,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Decision(command) => cli::screen::decide(command),
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
         Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
+        Command::Visits(visits) => cli::visits::run(visits),
         Command::Doctor(doctor) => cli::doctor::run(doctor, args.config.as_deref()),
         Command::HwDrill {
             pin_file,

@@ -89,6 +89,18 @@ impl Kiosk {
         (vestibule(&args), out)
     }
 
+    /// `vestibule visits --json` with `extra` flags, one value a visit.
+    fn visits(&self, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["visits", "--json", "--db", self.db()];
+        args.extend(extra);
+        let out = vestibule(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
     fn run_ok(&self, name: &str, events: &[Value]) -> PathBuf {
         let (output, out) = self.run(name, events);
         assert!(output.status.success(), "{name}: {}", stderr(&output));
@@ -467,6 +479,66 @@ fn scanning_the_badge_signs_the_visitor_out() {
         hardware(&out, "relay", "pulse").is_empty(),
         "leaving opens nothing"
     );
+    // The store knows: nobody is in the building, and the visit has its sign-out time.
+    assert!(k.visits(&[]).is_empty());
+    let all = k.visits(&["--all"]);
+    assert_eq!(all.len(), 1);
+    assert!(all[0]["signed_out"].is_string(), "{all:?}");
+    // Scanning the same badge again signs nobody out twice.
+    k.run_ok("again", &[json!({ "scan": code })]);
+    assert_eq!(k.visits(&["--all"]), all);
+}
+
+#[test]
+fn the_roster_lists_who_is_in_and_visit_numbers_go_on_after_a_restart() {
+    let k = Kiosk::new();
+    k.run_ok("morning", &visit(MORGAN));
+    let inside = k.visits(&[]);
+    assert_eq!(inside.len(), 1);
+    assert_eq!(inside[0]["visit"], 1);
+    assert_eq!(inside[0]["purpose"], "visitor");
+    assert!(inside[0]["signed_out"].is_null());
+    let text = vestibule(&["visits", "--db", k.db()]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("1 in the building\nV-0001  "), "{text}");
+    // A new kiosk process (a restart) numbers the next visit 2, never 1 again.
+    let out = k.run_ok("afternoon", &visit(MORGAN));
+    assert!(badge_qr(&out.join("badges/1.png")).starts_with("VST1.V-0002."));
+    assert_eq!(k.visits(&[]).len(), 2);
+}
+
+#[test]
+fn allow_once_and_block_lets_them_in_once_then_sends_them_to_staff_as_blocked() {
+    let k = Kiosk::new();
+    let mut first = vec![json!({ "scan": SAMPLE })];
+    first.extend(login());
+    first.extend([
+        tap("is-a-match"),
+        tap("allow-once-block"),
+        tap("purpose:visitor"),
+        tap("destination:office"),
+    ]);
+    let out = k.run_ok("allowed-once", &first);
+    assert_eq!(
+        hardware(&out, "relay", "pulse").len(),
+        1,
+        "allowed this once"
+    );
+    assert_eq!(audits(&out, "decision")[0]["outcome"], "allow-once-block");
+    // Next time: the neutral front-office screen, and staff see the block.
+    let out = k.run_ok("came-back", &[json!({ "scan": SAMPLE })]);
+    assert!(hardware(&out, "relay", "pulse").is_empty());
+    let flagged = alerts(&out, "flagged");
+    assert_eq!(flagged.len(), 1);
+    let lists: Vec<&Value> = flagged[0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["list"])
+        .collect();
+    assert!(lists.contains(&&json!("blocked")), "{flagged:?}");
+    let audit = vestibule(&["decision", "audit", "--db", k.db()]);
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("\"blocked\""));
 }
 
 #[test]

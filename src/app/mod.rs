@@ -6,11 +6,14 @@
 //! - [`script`]: the JSON-lines script of `vestibule kiosk --headless` (contracts.md section 5).
 //! - [`headless`]: runs a script against the real UI on the software renderer.
 //! - [`windowed`]: the kiosk in a real window (desktop or Pi, per the build's backend).
+//! - [`console`]: simulated scans typed on standard input, for the window without a reader.
 //!
 //! The hardware is [`SimHardware`] for now (`--sim`); the real devices come in behind the
-//! same `hw` traits. Visits and audit lines go to `visits.jsonl` / `audit.jsonl` beside the
-//! hardware log until the store has tables for them; "not a match" decisions go to the store.
+//! same `hw` traits. Visits, sign-outs, audit lines and remembered decisions ("not a match",
+//! "allow once and block") go to the store; the simulation also mirrors visits and audit
+//! lines into `visits.jsonl` / `audit.jsonl` beside the hardware log.
 
+pub mod console;
 pub mod headless;
 pub mod script;
 pub mod windowed;
@@ -81,8 +84,15 @@ impl KioskApp {
         // The simulated printer is the configured model (a Brother QL with DK-1202 labels
         // unless the config names another), so its jobs are byte for byte the real ones.
         let hw = SimHardware::new(out, config.hardware.printer.kind)?;
+        let mut kiosk = Kiosk::new(Settings::new(config, config.sim_staff_pins()));
+        if let Some(store) = &store {
+            match store.next_visit_number() {
+                Ok(next) => kiosk.resume_numbering(next),
+                Err(e) => tracing::error!("cannot read the visit numbers: {e}"),
+            }
+        }
         Ok(KioskApp {
-            kiosk: Kiosk::new(Settings::new(config, config.sim_staff_pins())),
+            kiosk,
             store,
             hw,
             school: config.school.name.clone(),
@@ -212,12 +222,27 @@ impl KioskApp {
                 }
             }
             Effect::QueueAlert(alert) => self.alerts.append(&alert),
-            Effect::SaveVisit(visit) => self.visits.append(&visit),
-            Effect::SignOut { visit, at_ms } => self.visits.append(&serde_json::json!({
-                "visit": visit, "signed_out_ms": at_ms,
-            })),
+            Effect::SaveVisit(visit) => {
+                self.store_visit(&visit);
+                self.visits.append(&visit);
+            }
+            Effect::SignOut { visit, at_ms } => {
+                self.store_sign_out(visit);
+                self.visits.append(&serde_json::json!({
+                    "visit": visit, "signed_out_ms": at_ms,
+                }));
+            }
             Effect::Remember(remembered) => self.remember(&remembered),
-            Effect::Audit(audit) => self.audit.append(&audit),
+            Effect::Audit(audit) => {
+                if let Some(store) = &self.store {
+                    let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
+                    line["at"] = self.wall_clock_text().into();
+                    if let Err(e) = store.audit(line) {
+                        tracing::error!("cannot write the audit trail: {e}");
+                    }
+                }
+                self.audit.append(&audit);
+            }
         }
         self.dirty = true;
         None
@@ -269,29 +294,64 @@ impl KioskApp {
         )
     }
 
-    fn remember(&mut self, remembered: &Remembered) {
+    fn wall_clock_text(&self) -> String {
+        self.wall_clock()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
+    fn store_visit(&self, visit: &crate::kiosk::VisitRecord) {
         let Some(store) = &self.store else { return };
-        // Only "not a match" has a table so far; "allow once and block" is in the audit log.
-        if remembered.decision != crate::kiosk::Decision::NotAMatch {
-            return;
-        }
-        let at = self.wall_clock();
-        let at = at
+        let signed_in = (self.epoch + Duration::from_millis(visit.at_ms))
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
+        let stored = store::visits::StoredVisit {
+            visit: visit.visit.0,
+            signed_in,
+            visitor_name: visit.visitor_name.clone(),
+            purpose: visit.purpose.clone(),
+            destination: visit.destination.clone(),
+            no_id: visit.no_id,
+            cleared_by: visit.cleared_by.clone(),
+            signed_out: None,
+        };
+        if let Err(e) = store.save_visit(&stored) {
+            tracing::error!("cannot save visit {}: {e}", visit.visit);
+        }
+    }
+
+    fn store_sign_out(&self, visit: VisitId) {
+        let Some(store) = &self.store else { return };
+        match store.sign_out(visit.0, &self.wall_clock_text()) {
+            Ok(Some(_)) => {}
+            Ok(None) => tracing::warn!("badge {visit} is not signed in here"),
+            Err(e) => tracing::error!("cannot sign out visit {visit}: {e}"),
+        }
+    }
+
+    fn remember(&mut self, remembered: &Remembered) {
+        let Some(store) = &self.store else { return };
+        let at = self.wall_clock_text();
+        let decided = Decided {
+            at: &at,
+            by: &remembered.operator,
+        };
         let source = match remembered.source {
             Source::Registry => store::Source::Registry,
             Source::Watchlist => store::Source::Watchlist,
         };
-        if let Err(e) = store.remember_not_a_match(
-            &remembered.identity_key,
-            source,
-            &remembered.record_id,
-            &Decided {
-                at: &at,
-                by: &remembered.operator,
-            },
-        ) {
+        let (identity, record) = (&remembered.identity_key, &remembered.record_id);
+        let saved = match remembered.decision {
+            crate::kiosk::Decision::NotAMatch => {
+                store.remember_not_a_match(identity, source, record, &decided)
+            }
+            crate::kiosk::Decision::AllowOnceBlock => {
+                store.block_person(identity, source, record, &decided)
+            }
+            // a denial or an escorted registrant is decided again at every visit
+            _ => Ok(()),
+        };
+        if let Err(e) = saved {
             tracing::error!("cannot remember a decision: {e}");
         }
     }

@@ -1,15 +1,18 @@
 //! The kiosk in a real window: a desktop window (`--features desktop`) or full screen on a Pi
 //! (`--features pi`, linuxkms). Kiosk time is the real clock's; a timer ticks the flow ten
-//! times a second for the idle and door timers, and every tap is handled as it arrives.
+//! times a second for the idle and door timers and for what the simulated reader's console
+//! ([`super::console`]) sent, and every tap is handled as it arrives.
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use slint::ComponentHandle;
 
+use super::script::{Gpio, Step};
 use super::KioskApp;
-use crate::kiosk::{Event, Millis};
+use crate::kiosk::{Event, InputPin, Millis, Tap};
 use crate::ui::{self, AppWindow};
 
 /// How often the flow's timers are looked at.
@@ -20,9 +23,16 @@ const TICK: Duration = Duration::from_millis(100);
 #[error("the kiosk window cannot open: {0} (a build for a screen needs --features desktop or pi)")]
 pub struct WindowError(String);
 
-/// Opens the window and runs until it is closed.
-pub fn run(app: KioskApp, school: &str) -> Result<(), WindowError> {
+/// Opens the window and runs until it is closed; `console` carries simulated scans and pins,
+/// `opened` is called once the window exists.
+pub fn run(
+    app: KioskApp,
+    school: &str,
+    console: Receiver<Step>,
+    opened: impl FnOnce(),
+) -> Result<(), WindowError> {
     let window = AppWindow::new().map_err(|e| WindowError(e.to_string()))?;
+    opened();
     let start = Instant::now();
     let clock = move || Millis::try_from(start.elapsed().as_millis()).unwrap_or(Millis::MAX);
     let app = Rc::new(RefCell::new(app));
@@ -46,10 +56,32 @@ pub fn run(app: KioskApp, school: &str) -> Result<(), WindowError> {
         move || {
             let mut app = app.borrow_mut();
             app.advance_to(clock());
+            for step in console.try_iter() {
+                console_step(&mut app, step);
+            }
             if let (true, Some(window)) = (app.take_dirty(), weak.upgrade()) {
                 ui::present(&window, app.kiosk());
             }
         }
     });
     window.run().map_err(|e| WindowError(e.to_string()))
+}
+
+/// One line of the simulated reader's console.
+fn console_step(app: &mut KioskApp, step: Step) {
+    match step {
+        Step::Scan(payload) => app.scan(payload.as_bytes()),
+        Step::Type(text) => app.dispatch(Event::Typed(text)),
+        Step::Gpio(pin) => app.dispatch(Event::Input(match pin {
+            Gpio::Panic => InputPin::Panic,
+            Gpio::DoorOpen => InputPin::DoorOpened,
+        })),
+        Step::Tap(label) => {
+            if let Some(tap) = Tap::from_label(&label) {
+                app.dispatch(Event::Tap(tap));
+            }
+        }
+        // refused by the console already
+        Step::WaitMs(_) | Step::Screenshot(_) => {}
+    }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use time::OffsetDateTime;
-use vestibule::app::{headless, script, windowed, KioskApp};
+use vestibule::app::{console, headless, script, windowed, KioskApp};
 use vestibule::config::Config;
 
 use super::registry::{open_store, DbArg};
@@ -81,7 +81,13 @@ fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
         .unwrap_or_else(|| PathBuf::from("vestibule-sim"));
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
     let app = KioskApp::sim(&config, Some(store), &out, epoch)?;
-    Ok(windowed::run(app, &config.school.name)?)
+    let console = console::spawn(std::io::BufReader::new(std::io::stdin()));
+    Ok(windowed::run(app, &config.school.name, console, || {
+        eprintln!(
+            "vestibule: simulated reader: type the path of a scan file and Enter to scan it \
+             (samples/scans/*.txt), or a scripted event such as {{\"gpio\":\"panic\"}}"
+        )
+    })?)
 }
 
 /// `vestibule config hash-pin --operator NAME`: the PIN never appears on a command line (shell

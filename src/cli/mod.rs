@@ -7,6 +7,7 @@ pub mod id;
 pub mod kiosk;
 pub mod registry;
 pub mod screen;
+pub mod visits;
 pub mod watchlist;
 
 /// A command failed because of its input: one line on stderr, exit 2.

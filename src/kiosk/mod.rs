@@ -624,6 +624,12 @@ impl Kiosk {
         }
     }
 
+    /// Visit numbers go on from `next` (the store's next number), so a restart never reuses
+    /// one that a badge in somebody's pocket still carries.
+    pub fn resume_numbering(&mut self, next: u32) {
+        self.next_visit = self.next_visit.max(next);
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }

@@ -69,7 +69,7 @@ impl Store {
             for key in &keys {
                 table.remove(key.as_str())?;
             }
-            keys.len()
+            keys.len() + usize::from(super::visits::unblock(&write, identity)?)
         };
         append_audit(
             &write,
@@ -98,7 +98,7 @@ impl Store {
     }
 }
 
-fn append_audit(
+pub(super) fn append_audit(
     write: &redb::WriteTransaction,
     event: serde_json::Value,
 ) -> Result<(), StoreError> {

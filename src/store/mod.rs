@@ -18,6 +18,7 @@ pub mod import;
 pub mod redb_index;
 pub mod schema;
 pub mod screener;
+pub mod visits;
 
 use std::path::Path;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};

@@ -40,6 +40,11 @@ pub const POSTINGS: TableDefinition<u32, &[u8]> = TableDefinition::new("index_po
 pub const WATCHLIST: TableDefinition<u32, &[u8]> = TableDefinition::new("watchlist");
 pub const DECISIONS: TableDefinition<&str, &str> = TableDefinition::new("decisions");
 pub const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");
+/// Tables added since schema 2 without a migration: a file without them reads as empty.
+/// Visit number -> the visit ([`super::visits::StoredVisit`], JSON).
+pub const VISITS: TableDefinition<u32, &str> = TableDefinition::new("visits");
+/// Identity key -> why the person is blocked ("allow once and block"), JSON.
+pub const BLOCKED: TableDefinition<&str, &str> = TableDefinition::new("blocked");
 
 /// Brings an older file up to [`SCHEMA_VERSION`]; stamps a new one.
 pub fn migrate(db: &Database) -> Result<(), StoreError> {

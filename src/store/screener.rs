@@ -102,10 +102,12 @@ impl Screener {
         visitor: &Visitor,
         document_last4: Option<&str>,
     ) -> Result<Vec<Flag>, StoreError> {
-        let cleared = self
-            .remembered
-            .cleared(&screening::identity_key(visitor, document_last4))?;
+        let identity = screening::identity_key(visitor, document_last4);
+        let cleared = self.remembered.cleared(&identity)?;
         let mut flags = Vec::new();
+        if let Some(block) = super::visits::blocked_in(&self._read, &identity)? {
+            flags.push(blocked_flag(visitor, &block));
+        }
         if let Some(registry) = &self.registry {
             for candidate in screening::screen(registry, visitor)? {
                 flags.push(Flag {
@@ -126,8 +128,51 @@ impl Screener {
                 details: Vec::new(),
             });
         }
-        flags.retain(|f| !cleared.contains(&(f.source, f.candidate.record_id.clone())));
+        flags.retain(|f| {
+            f.watchlist.as_ref().is_some_and(|w| w.list == BLOCKED_LIST)
+                || !cleared.contains(&(f.source, f.candidate.record_id.clone()))
+        });
         flags.sort_by(|a, b| screening::best_first(&a.candidate, &b.candidate));
         Ok(flags)
+    }
+}
+
+/// The list a blocked person's flag names ("allow once and block").
+pub const BLOCKED_LIST: &str = "blocked";
+
+/// A blocked person comes back: staff see it as a `deny` entry on the school's `blocked` list,
+/// naming the record they confirmed and who blocked them when.
+fn blocked_flag(visitor: &Visitor, block: &super::visits::Block) -> Flag {
+    Flag {
+        source: Source::Watchlist,
+        candidate: Candidate {
+            record_id: format!("BLOCKED:{}", block.record_id),
+            row: u32::MAX,
+            alias: false,
+            assessment: screening::score::Assessment {
+                score: 100,
+                reasons: vec!["blocked"],
+                sex_agrees: None,
+            },
+            name: screening::NameRow {
+                record_id: format!("BLOCKED:{}", block.record_id),
+                alias: false,
+                last_name: visitor.last_name.clone(),
+                first_name: visitor.first_name.clone(),
+                middle_name: visitor.middle_name.clone(),
+                suffix: visitor.suffix.clone(),
+                dob: visitor.dob,
+                sex: visitor.sex,
+            },
+        },
+        watchlist: Some(WatchlistEntry {
+            list: BLOCKED_LIST.into(),
+            action: "deny".into(),
+            note: format!(
+                "Allowed once and blocked on {} by {} ({} record {})",
+                block.at, block.by, block.source, block.record_id
+            ),
+        }),
+        details: Vec::new(),
     }
 }
