@@ -1,8 +1,10 @@
 //! The kiosk's own latencies (criterion): `cargo bench --bench kiosk`.
 //!
 //! - a full 1280x800 frame on the software renderer (attract and staff review screens);
-//! - scan received -> decision on screen (parse, flow, screening against an empty registry,
-//!   the UI updated); registry screening latency itself is `benches/screen.rs`;
+//! - scan received -> decision on screen (parse, flow, screening, the UI updated), against
+//!   no registry, or against a copy of the database `VESTIBULE_BENCH_DB` names (e.g. one
+//!   `vestibule registry bench --people 900000 --db FILE` built); registry screening latency
+//!   alone is `benches/screen.rs`;
 //! - destination tapped -> badge rendered, encoded and handed to the (simulated) printer and
 //!   the relay pulsed.
 
@@ -35,7 +37,13 @@ fn all(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default();
     let epoch = time::OffsetDateTime::now_utc();
-    let app = std::cell::RefCell::new(KioskApp::sim(&config, None, dir.path(), epoch).unwrap());
+    // A copy: the bench signs visitors in, and the original stays as it was.
+    let store = std::env::var_os("VESTIBULE_BENCH_DB").map(|db| {
+        let copy = dir.path().join("bench.redb");
+        std::fs::copy(&db, &copy).expect("VESTIBULE_BENCH_DB names a readable database");
+        vestibule::store::Store::open(&copy).unwrap()
+    });
+    let app = std::cell::RefCell::new(KioskApp::sim(&config, store, dir.path(), epoch).unwrap());
 
     ui::present(&window, app.borrow().kiosk());
     c.bench_function("frame 1280x800 attract", |b| {

@@ -59,6 +59,14 @@ fn the_watcher_delivers_debounced_changes() {
         .unwrap(),
     ];
     let mut watcher = PinWatcher::start(inputs, Duration::from_millis(2));
+    // The technician's check reads the levels as they are: released, closed.
+    assert_eq!(
+        watcher.levels(),
+        vec![
+            (InputKind::Panic, Some(false)),
+            (InputKind::DoorPosition, Some(false))
+        ]
+    );
     // A 5 ms glitch is not a press.
     panic.set_level(false);
     std::thread::sleep(Duration::from_millis(5));
@@ -80,5 +88,12 @@ fn the_watcher_delivers_debounced_changes() {
             input: InputKind::DoorPosition,
             active: true
         })
+    );
+    assert_eq!(
+        watcher.levels(),
+        vec![
+            (InputKind::Panic, Some(true)),
+            (InputKind::DoorPosition, Some(true))
+        ]
     );
 }

@@ -200,10 +200,8 @@ impl Probe for SimProbe {
     }
 
     fn inputs(&mut self) -> Result<Vec<(InputKind, Option<bool>)>, String> {
-        Ok(vec![
-            (InputKind::Panic, Some(false)),
-            (InputKind::DoorPosition, Some(false)),
-        ])
+        use vestibule::hw::Inputs;
+        Ok(self.hw.inputs().levels())
     }
 
     fn printer_status(&mut self) -> Result<PrinterState, PrinterProblem> {
@@ -305,16 +303,9 @@ impl Probe for BoardProbe<'_> {
 
     fn inputs(&mut self) -> Result<Vec<(InputKind, Option<bool>)>, String> {
         let gpio = self.gpio()?;
-        // The boards report debounced changes only; a change seen now gives the level.
-        let mut levels = [(InputKind::Panic, None), (InputKind::DoorPosition, None)];
-        while let Some(event) = gpio.inputs.try_event() {
-            for (kind, level) in levels.iter_mut() {
-                if *kind == event.input {
-                    *level = Some(event.active);
-                }
-            }
-        }
-        Ok(levels.to_vec())
+        // Changes waiting are the pins' history; the levels are their state now.
+        while gpio.inputs.try_event().is_some() {}
+        Ok(gpio.inputs.levels())
     }
 
     fn printer_status(&mut self) -> Result<PrinterState, PrinterProblem> {

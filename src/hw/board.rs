@@ -21,7 +21,7 @@ use super::printer::link::{DeviceLink, PrinterLink, TcpLink};
 use super::printer::service::PrinterService;
 use super::serial::SerialReader;
 use super::sim::{HardwareLog, SimInputs, SimLamp, SimRelay};
-use super::{InputEvent, Inputs, Lamp, Relay};
+use super::{InputEvent, InputKind, Inputs, Lamp, Relay};
 
 /// A device that could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -51,12 +51,18 @@ pub struct Gpio {
 /// Input events delivered on a channel by interrupt callbacks; keeps the pins alive.
 pub struct ChannelInputs {
     pub(crate) events: Receiver<InputEvent>,
+    /// Read when the pins were opened, then kept by the interrupt callbacks.
+    pub(crate) levels: super::SharedLevels,
     pub(crate) _pins: Vec<Box<dyn Send>>,
 }
 
 impl Inputs for ChannelInputs {
     fn try_event(&mut self) -> Option<InputEvent> {
         self.events.try_recv().ok()
+    }
+
+    fn levels(&self) -> Vec<(InputKind, Option<bool>)> {
+        self.levels.get()
     }
 }
 

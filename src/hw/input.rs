@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use embedded_hal::digital::InputPin;
 
 use super::relay::Polarity;
-use super::{InputEvent, InputKind, Inputs};
+use super::{InputEvent, InputKind, Inputs, SharedLevels};
 
 /// Reports a level once it has been stable for `debounce`.
 #[derive(Clone, Debug)]
@@ -121,6 +121,7 @@ impl<P: InputPin> DebouncedInput<P> {
 /// Polls input pins on a thread every `period` and sends their changes.
 pub struct PinWatcher {
     events: Receiver<InputEvent>,
+    levels: SharedLevels,
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -134,6 +135,11 @@ impl PinWatcher {
     {
         let (tx, events) = mpsc::channel();
         let (stop, stopped) = mpsc::channel::<()>();
+        let levels = SharedLevels::default();
+        for input in &inputs {
+            levels.set(input.kind(), Some(input.is_active()));
+        }
+        let shared = levels.clone();
         let thread = std::thread::Builder::new()
             .name("input-pins".into())
             .spawn(move || {
@@ -143,16 +149,23 @@ impl PinWatcher {
                     for (input, failing) in inputs.iter_mut().zip(&mut failing) {
                         match input.poll(now) {
                             Ok(Some(event)) => {
+                                shared.set(event.input, Some(event.active));
                                 if tx.send(event).is_err() {
                                     return;
                                 }
                             }
-                            Ok(None) => *failing = false,
-                            Err(e) if !*failing => {
-                                *failing = true;
-                                tracing::error!("input pin {}: {e:?}", input.kind().id());
+                            Ok(None) => {
+                                *failing = false;
+                                shared.set(input.kind(), Some(input.is_active()));
                             }
-                            Err(_) => {}
+                            Err(e) => {
+                                // a pin that cannot be read has no level to report
+                                shared.set(input.kind(), None);
+                                if !*failing {
+                                    *failing = true;
+                                    tracing::error!("input pin {}: {e:?}", input.kind().id());
+                                }
+                            }
                         }
                     }
                     match stopped.recv_timeout(period) {
@@ -164,6 +177,7 @@ impl PinWatcher {
             .expect("spawn the input pin watcher");
         PinWatcher {
             events,
+            levels,
             stop: Some(stop),
             thread: Some(thread),
         }
@@ -178,6 +192,10 @@ impl PinWatcher {
 impl Inputs for PinWatcher {
     fn try_event(&mut self) -> Option<InputEvent> {
         self.events.try_recv().ok()
+    }
+
+    fn levels(&self) -> Vec<(InputKind, Option<bool>)> {
+        self.levels.get()
     }
 }
 

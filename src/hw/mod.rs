@@ -124,6 +124,38 @@ pub struct InputEvent {
 pub trait Inputs {
     /// The next change, if one is waiting. Never blocks.
     fn try_event(&mut self) -> Option<InputEvent>;
+
+    /// Each pin's current debounced level (`true`: pressed / door open), for the technician's
+    /// check; `None` for a pin whose level could not be read. Never blocks.
+    fn levels(&self) -> Levels;
+}
+
+/// Each input with its level, `None` when it cannot be read.
+pub type Levels = Vec<(InputKind, Option<bool>)>;
+
+/// The last debounced level of each input, shared between the thread or interrupt handler
+/// that sees the pins and whoever asks.
+#[derive(Clone, Default)]
+pub struct SharedLevels(std::sync::Arc<std::sync::Mutex<Levels>>);
+
+impl SharedLevels {
+    pub fn set(&self, kind: InputKind, level: Option<bool>) {
+        let mut levels = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match levels.iter_mut().find(|(k, _)| *k == kind) {
+            Some(entry) => entry.1 = level,
+            None => levels.push((kind, level)),
+        }
+    }
+
+    pub fn get(&self) -> Levels {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// A badge printer: a page in, an outcome out. A print never silently vanishes: anything

@@ -12,7 +12,7 @@ use super::board::{ChannelInputs, DeviceError, Gpio};
 use super::config::{Hardware, InputConfig, OutputConfig};
 use super::failsafe::FailSafeRelay;
 use super::relay::{DoorRelay, IndicatorLamp, Polarity};
-use super::{InputEvent, InputKind};
+use super::{InputEvent, InputKind, SharedLevels};
 
 /// Opens the relay, lamp and inputs by BCM number.
 pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
@@ -24,12 +24,19 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
     let lamp = IndicatorLamp::new(lamp_pin, config.lamp.polarity)
         .map_err(|e| DeviceError::new(format!("lamp (BCM {})", config.lamp.pin), e))?;
     let (tx, events) = mpsc::channel();
+    let levels = SharedLevels::default();
     let mut pins: Vec<Box<dyn Send>> = Vec::new();
     for (kind, pin) in [
         (InputKind::Panic, &config.panic_button),
         (InputKind::DoorPosition, &config.door_sensor),
     ] {
-        pins.push(Box::new(input(&gpio, pin, kind, tx.clone())?));
+        pins.push(Box::new(input(
+            &gpio,
+            pin,
+            kind,
+            tx.clone(),
+            levels.clone(),
+        )?));
     }
     Ok(Gpio {
         relay: Box::new(FailSafeRelay::start(
@@ -39,6 +46,7 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
         lamp: Box::new(lamp),
         inputs: Box::new(ChannelInputs {
             events,
+            levels,
             _pins: pins,
         }),
     })
@@ -68,6 +76,7 @@ fn input(
     pin: &InputConfig,
     kind: InputKind,
     tx: mpsc::Sender<InputEvent>,
+    levels: SharedLevels,
 ) -> Result<rppal::gpio::InputPin, DeviceError> {
     let what = format!("{} input", kind.id());
     let bcm = pin_number(pin.pin, &what)?;
@@ -77,15 +86,18 @@ fn input(
         .map_err(|e| DeviceError::new(&device, e))?
         .into_input_pullup();
     let polarity = pin.polarity;
+    levels.set(kind, Some(polarity.is_on(input.is_high())));
     input
         .set_async_interrupt(
             Trigger::Both,
             Some(Duration::from_millis(pin.debounce_ms)),
             move |event| {
                 let high = event.trigger == Trigger::RisingEdge;
+                let active = polarity.is_on(high);
+                levels.set(kind, Some(active));
                 let _ = tx.send(InputEvent {
                     input: kind,
-                    active: polarity.is_on(high),
+                    active,
                 });
             },
         )

@@ -323,6 +323,7 @@ impl Reader for SimReader {
 #[derive(Default)]
 pub struct SimInputs {
     events: VecDeque<InputEvent>,
+    levels: super::SharedLevels,
 }
 
 impl SimInputs {
@@ -330,12 +331,25 @@ impl SimInputs {
     /// `fire(InputKind::DoorPosition, true)`.
     pub fn fire(&mut self, input: InputKind, active: bool) {
         self.events.push_back(InputEvent { input, active });
+        self.levels.set(input, Some(active));
     }
 }
 
 impl Inputs for SimInputs {
     fn try_event(&mut self) -> Option<InputEvent> {
         self.events.pop_front()
+    }
+
+    /// Released and closed until the script fires them.
+    fn levels(&self) -> Vec<(InputKind, Option<bool>)> {
+        let fired = self.levels.get();
+        [InputKind::Panic, InputKind::DoorPosition]
+            .into_iter()
+            .map(|kind| {
+                let level = fired.iter().find(|(k, _)| *k == kind).and_then(|(_, l)| *l);
+                (kind, Some(level.unwrap_or(false)))
+            })
+            .collect()
     }
 }
 
