@@ -7,7 +7,9 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::config::{Choice, Language};
 use crate::identity::DocumentKind;
-use crate::kiosk::{self, Candidate, CheckIn, Field, Kiosk, ManualProblem, PinNotice, Tap};
+use crate::kiosk::{
+    self, Candidate, CheckIn, Field, Kiosk, ManualProblem, PinNotice, RosterLine, StaffNotice, Tap,
+};
 
 #[allow(clippy::all)]
 mod generated {
@@ -15,7 +17,7 @@ mod generated {
 }
 
 pub use generated::AppWindow;
-use generated::{Api, Fact, Person, Record, Screen, Trouble};
+use generated::{Api, Fact, Person, Record, RosterEntry, Screen, Trouble};
 
 /// Calls `handler` with every tap the screens report. A label that is not one of the
 /// kiosk's is dropped: the screens only ever send their own.
@@ -39,6 +41,8 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
     api.set_lockdown(kiosk.lockdown());
     present_pin(&api, kiosk);
     present_manual(&api, kiosk);
+    present_roster(&api, kiosk.roster());
+    present_notice(&api, kiosk.staff_notice());
     if let Some(check_in) = kiosk.review() {
         present_review(&api, check_in);
     } else {
@@ -91,6 +95,7 @@ fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
         kiosk::Screen::Review => Screen::Review,
         kiosk::Screen::ManualEntry => Screen::ManualEntry,
         kiosk::Screen::ManualApproval => Screen::ManualApproval,
+        kiosk::Screen::Roster => Screen::Roster,
     }
 }
 
@@ -141,6 +146,46 @@ fn present_manual(api: &Api, kiosk: &Kiosk) {
         }
         .into(),
     );
+}
+
+/// The roster as the flow grouped it: the purpose heads the first line of each group.
+fn present_roster(api: &Api, roster: &[RosterLine]) {
+    let mut previous: Option<&str> = None;
+    let entries: Vec<RosterEntry> = roster
+        .iter()
+        .map(|line| {
+            let new_group = previous != Some(line.purpose.as_str());
+            previous = Some(&line.purpose);
+            RosterEntry {
+                visit: line.visit.to_string().into(),
+                name: line.visitor_name.as_str().into(),
+                destination: line.destination.as_str().into(),
+                time_in: line.time_in.as_str().into(),
+                earlier: line.earlier_day,
+                group: if new_group {
+                    line.purpose.as_str().into()
+                } else {
+                    SharedString::default()
+                },
+            }
+        })
+        .collect();
+    let earlier = roster.iter().filter(|l| l.earlier_day).count();
+    api.set_roster(ModelRc::new(VecModel::from(entries)));
+    api.set_roster_earlier(earlier as i32);
+}
+
+fn present_notice(api: &Api, notice: StaffNotice) {
+    let (code, visit) = match notice {
+        StaffNotice::None => ("", None),
+        StaffNotice::ResponderIn { visit, door: true } => ("responder-in", Some(visit)),
+        StaffNotice::ResponderIn { visit, door: false } => ("responder-locked", Some(visit)),
+        StaffNotice::EvacuationPrinted => ("evacuation-printed", None),
+        StaffNotice::EvacuationFailed => ("evacuation-failed", None),
+        StaffNotice::DecisionsReset => ("decisions-reset", None),
+    };
+    api.set_staff_notice(code.into());
+    api.set_notice_visit(visit.map(|v| v.to_string()).unwrap_or_default().into());
 }
 
 fn present_review(api: &Api, check_in: &CheckIn) {

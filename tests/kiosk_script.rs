@@ -553,3 +553,150 @@ fn the_simulated_printer_is_the_configured_one() {
     );
     assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
 }
+
+fn staff(more: &[&str]) -> Vec<Value> {
+    let mut events = login();
+    events.extend(more.iter().map(|l| tap(l)));
+    events
+}
+
+#[test]
+fn staff_sign_a_visitor_out_from_the_roster() {
+    let k = Kiosk::new();
+    k.run_ok("in", &visit(MORGAN));
+    assert_eq!(k.visits(&[]).len(), 1);
+    let mut events = staff(&["roster"]);
+    events.push(json!({ "screenshot": "roster" }));
+    // The tap finds `sign-out:V-0001` only if the roster shows the visitor.
+    events.push(tap("sign-out:V-0001"));
+    events.push(json!({ "screenshot": "roster-empty" }));
+    let out = k.run_ok("roster", &events);
+    assert!(k.visits(&[]).is_empty(), "nobody is in the building");
+    let all = k.visits(&["--all"]);
+    assert!(all[0]["signed_out"].is_string(), "{all:?}");
+    let audit = audits(&out, "signed-out-by-staff");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["visit"], "V-0001");
+    assert_eq!(audit[0]["operator"], "demo");
+    assert!(out.join("roster.png").exists() && out.join("roster-empty.png").exists());
+    assert!(!same_image(
+        &out.join("roster.png"),
+        &out.join("roster-empty.png")
+    ));
+    // The visitor is gone from the roster: their sign-out button with them.
+    let (output, _) = k.run("again", &staff(&["roster", "sign-out:V-0001"]));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn at_the_end_of_the_day_staff_sign_out_everyone_left_from_earlier_days() {
+    let k = Kiosk::new();
+    let mut events = visit(MORGAN);
+    // A day later (the kiosk never restarted), somebody new signs in.
+    events.push(json!({ "wait_ms": 86_400_000 }));
+    events.extend(visit(MORGAN));
+    events.push(json!({ "wait_ms": 6_000 }));
+    events.extend(staff(&["roster"]));
+    events.push(json!({ "screenshot": "roster-earlier" }));
+    events.push(tap("sign-out-earlier"));
+    let out = k.run_ok("overnight", &events);
+    let inside: Vec<u64> = k
+        .visits(&[])
+        .iter()
+        .map(|v| v["visit"].as_u64().unwrap())
+        .collect();
+    assert_eq!(inside, [2], "only yesterday's visit is signed out");
+    let audit = audits(&out, "signed-out-end-of-day");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["visit"], "V-0001");
+    assert_eq!(audit[0]["operator"], "demo");
+}
+
+#[test]
+fn the_evacuation_list_prints_on_the_badge_printer() {
+    let k = Kiosk::new();
+    let out = k.run_ok(
+        "evacuation",
+        &[
+            visit(MORGAN),
+            vec![json!({ "wait_ms": 6_000 })],
+            staff(&["print-evacuation"]),
+            vec![json!({ "screenshot": "printed" })],
+        ]
+        .concat(),
+    );
+    let prints = hardware(&out, "printer", "print");
+    assert_eq!(prints.len(), 2, "the badge, then the one-label list");
+    let job = std::fs::read(out.join("printer/2.bin")).unwrap();
+    assert_eq!(job.len() as u64, prints[1]["bytes"].as_u64().unwrap());
+    assert!(job[400..].starts_with(b"\x1b@"), "a Brother QL raster job");
+    let page =
+        vestibule::badge::Bitmap1::from_png(&std::fs::read(out.join("badges/2.png")).unwrap())
+            .unwrap();
+    assert_eq!((page.width(), page.height()), (696, 1109));
+    assert!(
+        page.ink_count() > 5_000,
+        "title, school, time and one entry"
+    );
+    let audit = audits(&out, "evacuation-list-printed");
+    assert_eq!(audit[0]["outcome"], "printed");
+    assert_eq!(audit[0]["operator"], "demo");
+    // The list is not a visit: the door stays shut and nobody is signed out.
+    assert_eq!(
+        hardware(&out, "relay", "pulse").len(),
+        1,
+        "only the visitor's"
+    );
+    assert_eq!(k.visits(&[]).len(), 1);
+}
+
+#[test]
+fn a_responder_entry_is_saved_and_opens_the_door_without_a_badge() {
+    let k = Kiosk::new();
+    let out = k.run_ok("responder", &staff(&["responder"]));
+    let inside = k.visits(&[]);
+    assert_eq!(inside.len(), 1);
+    assert_eq!(inside[0]["purpose"], "Emergency responder");
+    assert_eq!(inside[0]["cleared_by"], "demo");
+    let pulses = hardware(&out, "relay", "pulse");
+    assert_eq!(pulses.len(), 1, "{pulses:?}");
+    assert_eq!(pulses[0]["ms"], 5000);
+    assert!(hardware(&out, "printer", "print").is_empty(), "no badge");
+    assert_eq!(audits(&out, "responder-entry")[0]["visit"], "V-0001");
+    // In a lockdown the entry is logged but the door stays locked.
+    let mut events = vec![json!({ "gpio": "panic" })];
+    events.extend(staff(&["responder"]));
+    let out = k.run_ok("responder-lockdown", &events);
+    assert!(hardware(&out, "relay", "pulse").is_empty());
+    assert_eq!(audits(&out, "door-kept-locked")[0]["visit"], "V-0002");
+    assert_eq!(k.visits(&[]).len(), 2);
+}
+
+#[test]
+fn staff_reset_a_block_from_the_review_and_the_next_check_in_is_not_blocked() {
+    let k = Kiosk::new();
+    let mut first = vec![json!({ "scan": SAMPLE })];
+    first.extend(staff(&["is-a-match", "allow-once-block"]));
+    k.run_ok("blocked", &first);
+    let mut again = vec![json!({ "scan": SAMPLE })];
+    again.extend(staff(&["reset-decisions"]));
+    again.push(json!({ "screenshot": "reset" }));
+    let out = k.run_ok("reset", &again);
+    let reset = audits(&out, "decisions-reset");
+    assert_eq!(reset.len(), 1);
+    // Named by visit number only (never by name or identity).
+    assert!(reset[0]["visit"].as_str().unwrap().starts_with("V-"));
+    assert_eq!(reset[0]["operator"], "demo");
+    let trail = vestibule(&["decision", "audit", "--db", k.db()]);
+    assert!(String::from_utf8_lossy(&trail.stdout).contains("\"reset\""));
+    // Still a registry match (staff decide again), but no longer blocked.
+    let out = k.run_ok("after-reset", &[json!({ "scan": SAMPLE })]);
+    let flagged = alerts(&out, "flagged");
+    assert_eq!(flagged.len(), 1);
+    let records = flagged[0]["records"].as_array().unwrap();
+    assert!(!records.is_empty());
+    assert!(
+        records.iter().all(|r| r["list"] != "blocked"),
+        "{flagged:?}"
+    );
+}

@@ -17,7 +17,7 @@ use slint::{ComponentHandle, SharedPixelBuffer};
 use time::macros::date;
 use vestibule::config::{Config, Language};
 use vestibule::identity::{read_scan, Sex};
-use vestibule::kiosk::{Candidate, Event, Kiosk, Settings, Source, Tap};
+use vestibule::kiosk::{Candidate, Event, Kiosk, RosterLine, Settings, Source, Tap, VisitId};
 use vestibule::ui::{self, AppWindow};
 
 const SAMPLE: &[u8] = include_bytes!("fixtures/aamva/v10-va-annex-d.txt");
@@ -103,6 +103,36 @@ fn login() -> Vec<Event> {
         .into_iter()
         .map(tap)
         .collect()
+}
+
+/// Who is in the building on the roster snapshots: two purposes, one left from yesterday.
+fn roster() -> Vec<RosterLine> {
+    let line = |visit, name: &str, purpose: &str, destination: &str, time_in: &str| RosterLine {
+        visit: VisitId(visit),
+        visitor_name: name.into(),
+        purpose: purpose.into(),
+        destination: destination.into(),
+        time_in: time_in.into(),
+        earlier_day: time_in.len() > 5,
+    };
+    vec![
+        line(
+            1,
+            "Grace Hopper",
+            "Volunteer",
+            "Library",
+            "2026-03-08 15:02",
+        ),
+        line(4, "Ada Lovelace", "Visitor", "Front office", "08:41"),
+        line(5, "Katherine Johnson", "Visitor", "Gym", "09:15"),
+        line(
+            6,
+            "Maria de los Ángeles Hernández-Villanueva",
+            "Contractor or vendor",
+            "Gym",
+            "09:30",
+        ),
+    ]
 }
 
 struct Case {
@@ -218,7 +248,42 @@ fn cases() -> Vec<Case> {
         Case {
             name: "staff-home",
             kiosk: kiosk(&login(), vec![]),
-            labels: vec!["manual-entry", "done"],
+            labels: vec![
+                "manual-entry",
+                "roster",
+                "print-evacuation",
+                "responder",
+                "done",
+            ],
+        },
+        Case {
+            name: "staff-home-responder",
+            kiosk: kiosk(&staff(&["responder"]), vec![]),
+            labels: vec!["roster", "print-evacuation", "responder", "done"],
+        },
+        Case {
+            name: "roster",
+            kiosk: kiosk(
+                &[staff(&["roster"]), vec![Event::Roster(roster())]].concat(),
+                vec![],
+            ),
+            labels: vec![
+                "sign-out:V-0001",
+                "sign-out:V-0004",
+                "sign-out:V-0005",
+                "sign-out:V-0006",
+                "sign-out-earlier",
+                "print-evacuation",
+                "done",
+            ],
+        },
+        Case {
+            name: "roster-empty",
+            kiosk: kiosk(
+                &[staff(&["roster"]), vec![Event::Roster(vec![])]].concat(),
+                vec![],
+            ),
+            labels: vec!["print-evacuation", "done"],
         },
         Case {
             name: "review",
@@ -231,8 +296,14 @@ fn cases() -> Vec<Case> {
                 "remaining:match",
                 "remaining:not-a-match",
                 "remaining:skip",
+                "reset-decisions",
                 "done",
             ],
+        },
+        Case {
+            name: "review-reset",
+            kiosk: flagged(&["reset-decisions"]),
+            labels: vec!["reset-decisions", "not-a-match", "done"],
         },
         Case {
             name: "review-is-a-match",

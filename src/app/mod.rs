@@ -11,7 +11,8 @@
 //! The hardware is [`SimHardware`] for now (`--sim`); the real devices come in behind the
 //! same `hw` traits. Visits, sign-outs, audit lines and remembered decisions ("not a match",
 //! "allow once and block") go to the store; the simulation also mirrors visits and audit
-//! lines into `visits.jsonl` / `audit.jsonl` beside the hardware log.
+//! lines into `visits.jsonl` / `audit.jsonl` beside the hardware log. The staff roster and
+//! the evacuation list (printed on the badge printer) are read from the store's visits.
 
 pub mod console;
 pub mod headless;
@@ -32,7 +33,8 @@ use crate::hw::sim::SimHardware;
 use crate::hw::{BadgePrinter, Lamp, PrintOutcome, Relay};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
-    Candidate, Effect, Event, Kiosk, Millis, Remembered, ScreeningFailed, Settings, Source, VisitId,
+    Candidate, Effect, Event, Forget, Kiosk, Millis, Remembered, RosterLine, ScreeningFailed,
+    Settings, Source, VisitId,
 };
 use crate::screening::Visitor;
 use crate::store::decisions::Decided;
@@ -233,6 +235,12 @@ impl KioskApp {
                 }));
             }
             Effect::Remember(remembered) => self.remember(&remembered),
+            Effect::ForgetDecisions(forget) => self.forget(&forget),
+            Effect::LoadRoster => return Some(Event::Roster(self.roster())),
+            Effect::PrintEvacuation => {
+                let ok = self.print_evacuation();
+                return Some(Event::EvacuationPrinted { ok });
+            }
             Effect::Audit(audit) => {
                 if let Some(store) = &self.store {
                     let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
@@ -292,6 +300,102 @@ impl KioskApp {
             self.hw.printer().print(self.now, &page),
             PrintOutcome::Printed
         )
+    }
+
+    /// Everyone the store has in the building, in the words the staff screens use.
+    fn roster(&self) -> Vec<RosterLine> {
+        let Some(store) = &self.store else {
+            return Vec::new();
+        };
+        let inside = match store.in_building() {
+            Ok(inside) => inside,
+            Err(e) => {
+                tracing::error!("cannot read who is in the building: {e}");
+                return Vec::new();
+            }
+        };
+        let settings = self.kiosk.settings();
+        // Stored visits carry config ids; a purpose no longer configured (or a responder's)
+        // shows as stored.
+        let label = |choices: &[crate::config::Choice], id: &str| {
+            choices
+                .iter()
+                .find(|c| c.id == id)
+                .map_or_else(|| id.to_owned(), |c| c.label.clone())
+        };
+        inside
+            .into_iter()
+            .map(|v| {
+                let (time_in, earlier_day) = self.time_in(&v.signed_in);
+                RosterLine {
+                    visit: VisitId(v.visit),
+                    purpose: label(&settings.purposes, &v.purpose),
+                    destination: label(&settings.destinations, &v.destination),
+                    visitor_name: v.visitor_name,
+                    time_in,
+                    earlier_day,
+                }
+            })
+            .collect()
+    }
+
+    /// `HH:MM` of a stored sign-in time, with the date when it was an earlier day (the
+    /// "never signed out" list at the end of the day).
+    fn time_in(&self, signed_in: &str) -> (String, bool) {
+        let rfc3339 = &time::format_description::well_known::Rfc3339;
+        let Ok(at) = OffsetDateTime::parse(signed_in, rfc3339) else {
+            return ("?".into(), false);
+        };
+        let at = at.to_offset(self.epoch.offset());
+        let clock = format!("{:02}:{:02}", at.hour(), at.minute());
+        if at.date() < self.today() {
+            (format!("{} {clock}", at.date()), true)
+        } else {
+            (clock, false)
+        }
+    }
+
+    /// Prints the evacuation list, one label after another; true when every label printed.
+    fn print_evacuation(&mut self) -> bool {
+        let entries: Vec<badge::evacuation::Entry> = self
+            .roster()
+            .into_iter()
+            .map(|line| badge::evacuation::Entry {
+                time_in: line.time_in,
+                name: line.visitor_name,
+                purpose: line.purpose,
+                destination: line.destination,
+            })
+            .collect();
+        let at = self.wall_clock();
+        let label = self.hw.printer().kind().label();
+        let pages = badge::evacuation::render(
+            &self.school,
+            PrimitiveDateTime::new(at.date(), at.time()),
+            &entries,
+            label,
+        );
+        let mut ok = true;
+        for page in &pages {
+            // Keep printing after a failed label: a partial list beats none in an evacuation.
+            ok &= matches!(
+                self.hw.printer().print(self.now, page),
+                PrintOutcome::Printed
+            );
+        }
+        ok
+    }
+
+    fn forget(&self, forget: &Forget) {
+        let Some(store) = &self.store else { return };
+        let at = self.wall_clock_text();
+        let decided = Decided {
+            at: &at,
+            by: &forget.operator,
+        };
+        if let Err(e) = store.forget_decisions(&forget.identity_key, &decided) {
+            tracing::error!("cannot reset remembered decisions: {e}");
+        }
     }
 
     fn wall_clock_text(&self) -> String {

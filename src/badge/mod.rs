@@ -6,10 +6,12 @@
 //! - [`text`]: TrueType text thresholded to black and white; long names wrap, then shrink.
 //! - [`codes`]: the sign-out QR and the Code 128 visit number.
 //! - [`photo`]: the visitor's photo, scaled and Floyd–Steinberg dithered.
+//! - [`evacuation`]: the evacuation list, everyone in the building over one or more labels.
 //! - `layout` (private): where each field goes, in millimetres turned into dots.
 
 pub mod bitmap;
 pub mod codes;
+pub mod evacuation;
 mod layout;
 pub mod photo;
 pub mod text;

@@ -6,14 +6,21 @@
 //! edges (`app`, `ui`, `store`, `hw`) carry the effects out. Two rules hold by construction:
 //!
 //! - **Fail secure.** The relay pulses only for a visit that was screened clear (or cleared by
-//!   staff) and whose badge printed, and never during a lockdown. Anything unexpected (a
-//!   screening error, a failed print, a stale result) ends at the front office.
+//!   staff) and whose badge printed, or for an emergency responder a logged-in operator lets
+//!   in, and never during a lockdown. Anything unexpected (a screening error, a failed print,
+//!   a stale result) ends at the front office.
 //! - **Nothing reveals a flag to the visitor.** A flagged visitor sees [`Screen::FrontOffice`],
 //!   the very screen "No ID? Press here" shows; the silent alert is queued at the same moment.
 //!   Visitor-facing screens carry no data about the visitor at all.
 //!
 //! - [`review`]: the staff review of a flagged check-in, one candidate at a time.
 //! - [`pin`]: staff PINs (argon2id) and the lock after five wrong tries.
+//!
+//! Behind the PIN, staff also see who is in the building ([`Screen::Roster`], loaded through
+//! [`Effect::LoadRoster`]) and sign people out by hand, print the evacuation list
+//! ([`Effect::PrintEvacuation`]), log an emergency responder in, and reset what the kiosk
+//! remembers about a visitor under review ([`Effect::ForgetDecisions`]). Every one of these is
+//! audited with the operator's name and the visit's number.
 
 pub mod pin;
 pub mod review;
@@ -60,13 +67,21 @@ impl VisitId {
     pub fn from_sign_out_code(text: &str) -> Option<VisitId> {
         let rest = text.trim().strip_prefix(SIGN_OUT_PREFIX)?;
         let (visit, _date) = rest.split_once('.')?;
-        let number = visit.strip_prefix("V-")?;
+        VisitId::parse(visit)
+    }
+
+    /// `V-0042` as [`fmt::Display`] writes it (at least four digits).
+    pub fn parse(text: &str) -> Option<VisitId> {
+        let number = text.strip_prefix("V-")?;
         if number.len() < 4 || !number.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         number.parse().ok().map(VisitId)
     }
 }
+
+/// The purpose a responder's entry is saved with (no screening, no badge).
+pub const RESPONDER_PURPOSE: &str = "Emergency responder";
 
 /// Badge QR codes start with this; ID documents and invitations (`VSTB1:`) never do.
 pub const SIGN_OUT_PREFIX: &str = "VST1.";
@@ -135,6 +150,8 @@ pub enum Screen {
     ManualEntry,
     /// A manual entry screened clear, waiting for staff to approve it.
     ManualApproval,
+    /// Who is in the building, with a sign-out for each (and for last night's leftovers).
+    Roster,
 }
 
 impl Screen {
@@ -142,7 +159,11 @@ impl Screen {
     pub fn visitor_facing(self) -> bool {
         !matches!(
             self,
-            Screen::StaffHome | Screen::Review | Screen::ManualEntry | Screen::ManualApproval
+            Screen::StaffHome
+                | Screen::Review
+                | Screen::ManualEntry
+                | Screen::ManualApproval
+                | Screen::Roster
         )
     }
 }
@@ -195,6 +216,15 @@ pub enum Tap {
     Key(Key),
     Submit,
     Approve,
+    Roster,
+    /// Sign this visit out from the roster (`sign-out:V-0001`).
+    SignOutVisit(VisitId),
+    /// Sign out every visit from an earlier day (end of day: "never signed out").
+    SignOutEarlier,
+    PrintEvacuation,
+    Responder,
+    /// Forget the remembered decisions about the visitor under review.
+    ResetDecisions,
 }
 
 /// A manual-entry field.
@@ -236,6 +266,7 @@ impl Tap {
             Tap::Key(Key::Char(c)) => format!("key:{c}"),
             Tap::Key(Key::Space) => "key:space".into(),
             Tap::Key(Key::Backspace) => "key:backspace".into(),
+            Tap::SignOutVisit(visit) => format!("{SIGN_OUT_LABEL}{visit}"),
             other => FIXED
                 .iter()
                 .find(|(_, tap)| tap == other)
@@ -248,6 +279,9 @@ impl Tap {
     pub fn from_label(label: &str) -> Option<Tap> {
         if let Some((_, tap)) = FIXED.iter().find(|(l, _)| *l == label) {
             return Some(tap.clone());
+        }
+        if let Some(visit) = label.strip_prefix(SIGN_OUT_LABEL) {
+            return VisitId::parse(visit).map(Tap::SignOutVisit);
         }
         let (kind, rest) = label.split_once([':', '-'])?;
         Some(match (kind, rest) {
@@ -292,7 +326,15 @@ const FIXED: &[(&str, Tap)] = &[
     ("end-lockdown", Tap::EndLockdown),
     ("manual-submit", Tap::Submit),
     ("approve", Tap::Approve),
+    ("roster", Tap::Roster),
+    ("sign-out-earlier", Tap::SignOutEarlier),
+    ("print-evacuation", Tap::PrintEvacuation),
+    ("responder", Tap::Responder),
+    ("reset-decisions", Tap::ResetDecisions),
 ];
+
+/// A roster line's sign-out button: `sign-out:V-0001`.
+const SIGN_OUT_LABEL: &str = "sign-out:";
 
 /// Why screening could not answer (the store failed); the visit fails secure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -326,6 +368,35 @@ pub enum Event {
     BadgeScanned {
         visit: VisitId,
     },
+    /// The answer to [`Effect::LoadRoster`]: everyone in the building.
+    Roster(Vec<RosterLine>),
+    /// The answer to [`Effect::PrintEvacuation`].
+    EvacuationPrinted {
+        ok: bool,
+    },
+}
+
+/// One person in the building, as the roster shows them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RosterLine {
+    pub visit: VisitId,
+    pub visitor_name: String,
+    /// The purpose's label (the text, not the config id).
+    pub purpose: String,
+    pub destination: String,
+    /// Sign-in time, `HH:MM` (with the date when it was an earlier day).
+    pub time_in: String,
+    /// Signed in on an earlier day and never signed out.
+    pub earlier_day: bool,
+}
+
+impl fmt::Debug for RosterLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RosterLine")
+            .field("visit", &self.visit)
+            .field("earlier_day", &self.earlier_day)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Something the edges must do.
@@ -360,7 +431,22 @@ pub enum Effect {
     },
     /// Remember a staff decision about this person and record.
     Remember(Remembered),
+    /// Forget every remembered decision about this person (and any block).
+    ForgetDecisions(Forget),
+    /// Who is in the building; answer with [`Event::Roster`].
+    LoadRoster,
+    /// Print everyone in the building on the badge printer; answer with
+    /// [`Event::EvacuationPrinted`].
+    PrintEvacuation,
     Audit(Audit),
+}
+
+/// Staff reset what the kiosk remembers about this person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forget {
+    pub identity_key: String,
+    pub operator: String,
+    pub at_ms: Millis,
 }
 
 /// A badge to print, in the words printed on it.
@@ -477,6 +563,20 @@ pub enum PinNotice {
     None,
     Wrong { left: u32 },
     Locked { until: Millis },
+}
+
+/// What a staff screen says after an action that shows no other screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffNotice {
+    None,
+    /// A responder's entry was logged; `door` says whether the door was unlocked.
+    ResponderIn {
+        visit: VisitId,
+        door: bool,
+    },
+    EvacuationPrinted,
+    EvacuationFailed,
+    DecisionsReset,
 }
 
 /// The manual-entry form (staff typing for a visitor without ID).
@@ -601,6 +701,9 @@ pub struct Kiosk {
     pin_notice: PinNotice,
     manual: ManualForm,
     lockdown: bool,
+    /// Who is in the building, while the roster screen shows them.
+    roster: Vec<RosterLine>,
+    notice: StaffNotice,
 }
 
 impl Kiosk {
@@ -621,6 +724,8 @@ impl Kiosk {
             pin_notice: PinNotice::None,
             manual: ManualForm::default(),
             lockdown: false,
+            roster: Vec::new(),
+            notice: StaffNotice::None,
         }
     }
 
@@ -680,6 +785,19 @@ impl Kiosk {
         self.operator.as_deref()
     }
 
+    /// Everyone in the building, grouped by purpose (roster screen only).
+    pub fn roster(&self) -> &[RosterLine] {
+        if self.screen == Screen::Roster {
+            &self.roster
+        } else {
+            &[]
+        }
+    }
+
+    pub fn staff_notice(&self) -> StaffNotice {
+        self.notice
+    }
+
     /// Handles one event at kiosk time `now`; returns what the edges must do, in order.
     pub fn handle(&mut self, now: Millis, event: Event) -> Vec<Effect> {
         let mut out = Out {
@@ -705,6 +823,8 @@ impl Kiosk {
             Event::Screened { visit, result } => self.screened(&mut out, visit, result),
             Event::Printed { visit, ok } => self.printed(&mut out, visit, ok),
             Event::BadgeScanned { visit } => self.signed_out(&mut out, visit),
+            Event::Roster(lines) => self.roster_loaded(lines),
+            Event::EvacuationPrinted { ok } => self.evacuation_printed(&mut out, ok),
         }
         out.effects
     }
@@ -713,6 +833,7 @@ impl Kiosk {
         self.active_at = out.now;
         if self.screen != screen {
             self.screen = screen;
+            self.notice = StaffNotice::None;
             out.push(Effect::Show(screen));
         }
     }
@@ -927,6 +1048,7 @@ impl Kiosk {
             (Screen::Destination, Tap::Destination(id)) => self.pick_destination(out, &id),
             (Screen::StaffPin, tap) => self.pin_pad(out, tap),
             (Screen::StaffHome, tap) => self.staff_home(out, tap),
+            (Screen::Roster, tap) => self.roster_tap(out, tap),
             (Screen::Review, tap) => self.review_tap(out, tap),
             (Screen::ManualEntry, tap) => self.manual_tap(out, tap),
             (Screen::ManualApproval, Tap::Approve) => self.approve_manual(out),
@@ -1104,9 +1226,112 @@ impl Kiosk {
                 out.push(Effect::Lamp { on: false });
                 out.push(Effect::Audit(self.audit(out, "lockdown-ended")));
             }
+            Tap::Roster => {
+                self.roster.clear();
+                self.go(out, Screen::Roster);
+                out.push(Effect::LoadRoster);
+            }
+            Tap::PrintEvacuation => out.push(Effect::PrintEvacuation),
+            Tap::Responder => self.responder(out),
             Tap::Done => self.reset(out),
             _ => {}
         }
+    }
+
+    fn roster_tap(&mut self, out: &mut Out, tap: Tap) {
+        match tap {
+            Tap::SignOutVisit(visit) if self.roster.iter().any(|l| l.visit == visit) => {
+                self.staff_sign_out(out, visit, "signed-out-by-staff");
+                out.push(Effect::LoadRoster);
+            }
+            Tap::SignOutEarlier => {
+                let earlier: Vec<VisitId> = self
+                    .roster
+                    .iter()
+                    .filter(|l| l.earlier_day)
+                    .map(|l| l.visit)
+                    .collect();
+                if earlier.is_empty() {
+                    return;
+                }
+                for visit in earlier {
+                    self.staff_sign_out(out, visit, "signed-out-end-of-day");
+                }
+                out.push(Effect::LoadRoster);
+            }
+            Tap::PrintEvacuation => out.push(Effect::PrintEvacuation),
+            Tap::Done => {
+                self.roster.clear();
+                self.go(out, Screen::StaffHome);
+            }
+            _ => {}
+        }
+    }
+
+    /// Staff sign a visit out by hand (the visitor left without scanning their badge).
+    fn staff_sign_out(&mut self, out: &mut Out, visit: VisitId, event: &'static str) {
+        self.roster.retain(|l| l.visit != visit);
+        out.push(Effect::SignOut {
+            visit,
+            at_ms: out.now,
+        });
+        let mut audit = self.audit(out, event);
+        audit.visit = Some(visit);
+        out.push(Effect::Audit(audit));
+    }
+
+    /// A stale answer (staff left the roster meanwhile) is dropped: names stay off screens
+    /// nobody asked for.
+    fn roster_loaded(&mut self, mut lines: Vec<RosterLine>) {
+        if self.screen != Screen::Roster {
+            return;
+        }
+        // Grouped by purpose; within a group the store's order (oldest visit first) stays.
+        lines.sort_by(|a, b| a.purpose.cmp(&b.purpose));
+        self.roster = lines;
+    }
+
+    fn evacuation_printed(&mut self, out: &mut Out, ok: bool) {
+        let mut audit = self.audit(out, "evacuation-list-printed");
+        audit.outcome = Some(if ok { "printed" } else { "print-failed" });
+        out.push(Effect::Audit(audit));
+        if self.operator.is_some() {
+            self.notice = if ok {
+                StaffNotice::EvacuationPrinted
+            } else {
+                StaffNotice::EvacuationFailed
+            };
+        }
+    }
+
+    /// Police, fire or ambulance: logged as a visit cleared by the operator, no screening and
+    /// no badge; the door opens unless the kiosk is in lockdown (staff let them in by hand).
+    fn responder(&mut self, out: &mut Out) {
+        let visit = self.new_visit();
+        out.push(Effect::SaveVisit(VisitRecord {
+            visit,
+            at_ms: out.now,
+            visitor_name: RESPONDER_PURPOSE.into(),
+            purpose: RESPONDER_PURPOSE.into(),
+            destination: String::new(),
+            no_id: false,
+            cleared_by: self.operator.clone(),
+        }));
+        let mut audit = self.audit(out, "responder-entry");
+        audit.visit = Some(visit);
+        out.push(Effect::Audit(audit));
+        let door = !self.lockdown;
+        if door {
+            out.push(Effect::PulseRelay {
+                visit,
+                ms: self.settings.door_unlock_ms,
+            });
+        } else {
+            let mut audit = self.audit(out, "door-kept-locked");
+            audit.visit = Some(visit);
+            out.push(Effect::Audit(audit));
+        }
+        self.notice = StaffNotice::ResponderIn { visit, door };
     }
 
     fn review_tap(&mut self, out: &mut Out, tap: Tap) {
@@ -1139,6 +1364,20 @@ impl Kiosk {
             Tap::PreviousCandidate => {
                 let n = check_in.candidates.len();
                 check_in.show((check_in.current() + n - 1) % n);
+                return;
+            }
+            Tap::ResetDecisions => {
+                let forget = Forget {
+                    identity_key: check_in.person.identity_key(),
+                    operator: self.operator.clone().unwrap_or_default(),
+                    at_ms: out.now,
+                };
+                let visit = check_in.visit;
+                out.push(Effect::ForgetDecisions(forget));
+                let mut audit = self.audit(out, "decisions-reset");
+                audit.visit = Some(visit);
+                out.push(Effect::Audit(audit));
+                self.notice = StaffNotice::DecisionsReset;
                 return;
             }
             Tap::Done => {
@@ -1267,6 +1506,8 @@ impl Kiosk {
         self.pending = None;
         self.cleared = None;
         self.manual = ManualForm::default();
+        self.roster.clear();
+        self.notice = StaffNotice::None;
         self.pin_entry.clear();
         self.pin_notice = PinNotice::None;
         self.scan_failures = 0;

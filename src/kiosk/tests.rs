@@ -691,7 +691,18 @@ fn a_flagged_manual_entry_goes_straight_to_review() {
 #[test]
 fn staff_screens_need_the_pin() {
     let mut k = kiosk();
-    for label in ["review-queue", "manual-entry", "end-lockdown", "approve"] {
+    for label in [
+        "review-queue",
+        "manual-entry",
+        "end-lockdown",
+        "approve",
+        "roster",
+        "sign-out:V-0001",
+        "sign-out-earlier",
+        "print-evacuation",
+        "responder",
+        "reset-decisions",
+    ] {
         assert!(tap(&mut k, 0, label).is_empty(), "{label}");
         assert_eq!(k.screen(), Screen::Attract);
     }
@@ -733,6 +744,213 @@ fn a_badge_scan_signs_the_visit_out() {
     assert!(busy.handle(1, Event::BadgeScanned { visit }).is_empty());
 }
 
+fn line(visit: u32, purpose: &str, earlier_day: bool) -> RosterLine {
+    RosterLine {
+        visit: VisitId(visit),
+        visitor_name: format!("Visitor {visit}"),
+        purpose: purpose.into(),
+        destination: "Library".into(),
+        time_in: "08:41".into(),
+        earlier_day,
+    }
+}
+
+fn sign_outs(effects: &[Effect]) -> Vec<VisitId> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SignOut { visit, .. } => Some(*visit),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Logged in, on the roster, with these people in the building.
+fn on_the_roster(lines: Vec<RosterLine>) -> Kiosk {
+    let mut k = kiosk();
+    login(&mut k, 0);
+    let effects = tap(&mut k, 1, "roster");
+    assert_eq!(
+        effects,
+        vec![Effect::Show(Screen::Roster), Effect::LoadRoster]
+    );
+    assert!(k.handle(1, Event::Roster(lines)).is_empty());
+    k
+}
+
+#[test]
+fn the_roster_is_grouped_by_purpose_and_staff_sign_people_out() {
+    let mut k = on_the_roster(vec![
+        line(1, "Volunteer", false),
+        line(2, "Visitor", false),
+        line(3, "Volunteer", false),
+    ]);
+    assert!(!Screen::Roster.visitor_facing());
+    let order: Vec<u32> = k.roster().iter().map(|l| l.visit.0).collect();
+    assert_eq!(
+        order,
+        [2, 1, 3],
+        "grouped by purpose, oldest first within a group"
+    );
+    let effects = tap(&mut k, 5, "sign-out:V-0001");
+    assert_eq!(sign_outs(&effects), [VisitId(1)]);
+    assert!(effects.contains(&Effect::SignOut {
+        visit: VisitId(1),
+        at_ms: 5
+    }));
+    let audit = audits(&effects, "signed-out-by-staff");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].visit, Some(VisitId(1)));
+    assert_eq!(audit[0].operator.as_deref(), Some("demo"));
+    assert_eq!(effects.last(), Some(&Effect::LoadRoster), "then reload");
+    assert_eq!(k.roster().len(), 2);
+    // Somebody not on the roster (already gone, or a made-up label) is not signed out.
+    assert!(tap(&mut k, 6, "sign-out:V-0001").is_empty());
+    assert!(tap(&mut k, 6, "sign-out:V-0099").is_empty());
+    // Back to the staff home: the names leave the screen, and a late answer stays out.
+    tap(&mut k, 7, "done");
+    assert_eq!(k.screen(), Screen::StaffHome);
+    k.handle(8, Event::Roster(vec![line(2, "Visitor", false)]));
+    assert!(k.roster().is_empty());
+    // Idle: the roster goes with the staff session.
+    let mut k = on_the_roster(vec![line(1, "Visitor", false)]);
+    k.handle(60_000 * 10, Event::Tick);
+    assert_eq!(k.screen(), Screen::Attract);
+    assert_eq!(k.operator(), None);
+    assert!(k.roster().is_empty());
+}
+
+#[test]
+fn end_of_day_signs_out_only_the_visits_from_earlier_days() {
+    let mut k = on_the_roster(vec![
+        line(1, "Visitor", true),
+        line(2, "Visitor", false),
+        line(3, "Contractor", true),
+    ]);
+    let effects = tap(&mut k, 5, "sign-out-earlier");
+    let mut out = sign_outs(&effects);
+    out.sort();
+    assert_eq!(out, [VisitId(1), VisitId(3)]);
+    let audited: Vec<_> = audits(&effects, "signed-out-end-of-day")
+        .iter()
+        .map(|a| (a.visit, a.operator.clone()))
+        .collect();
+    assert_eq!(audited.len(), 2);
+    assert!(audited.iter().all(|(_, op)| op.as_deref() == Some("demo")));
+    assert_eq!(effects.last(), Some(&Effect::LoadRoster));
+    assert_eq!(k.roster().len(), 1);
+    // Nothing left from earlier days: nothing to do.
+    assert!(tap(&mut k, 6, "sign-out-earlier").is_empty());
+}
+
+#[test]
+fn the_evacuation_list_prints_from_staff_screens_and_is_audited() {
+    let mut k = kiosk();
+    login(&mut k, 0);
+    assert_eq!(
+        tap(&mut k, 1, "print-evacuation"),
+        vec![Effect::PrintEvacuation]
+    );
+    let effects = k.handle(2, Event::EvacuationPrinted { ok: true });
+    let audit = audits(&effects, "evacuation-list-printed");
+    assert_eq!(audit[0].outcome, Some("printed"));
+    assert_eq!(audit[0].operator.as_deref(), Some("demo"));
+    assert_eq!(k.staff_notice(), StaffNotice::EvacuationPrinted);
+    let effects = k.handle(3, Event::EvacuationPrinted { ok: false });
+    assert_eq!(
+        audits(&effects, "evacuation-list-printed")[0].outcome,
+        Some("print-failed")
+    );
+    assert_eq!(k.staff_notice(), StaffNotice::EvacuationFailed);
+    // From the roster too.
+    let mut k = on_the_roster(vec![]);
+    assert_eq!(
+        tap(&mut k, 2, "print-evacuation"),
+        vec![Effect::PrintEvacuation]
+    );
+}
+
+#[test]
+fn a_responder_is_logged_and_let_in_without_screening_or_badge() {
+    let mut k = kiosk();
+    login(&mut k, 0);
+    let effects = tap(&mut k, 10, "responder");
+    let saved = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SaveVisit(v) => Some(v.clone()),
+            _ => None,
+        })
+        .expect("a visit");
+    assert_eq!(saved.purpose, RESPONDER_PURPOSE);
+    assert_eq!(saved.cleared_by.as_deref(), Some("demo"));
+    assert_eq!(saved.at_ms, 10);
+    assert_eq!(
+        audits(&effects, "responder-entry")[0].visit,
+        Some(saved.visit)
+    );
+    assert!(effects.contains(&Effect::PulseRelay {
+        visit: saved.visit,
+        ms: 5000
+    }));
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::ScreenVisitor { .. } | Effect::PrintBadge(_))));
+    assert_eq!(k.screen(), Screen::StaffHome, "staff stay logged in");
+    assert_eq!(
+        k.staff_notice(),
+        StaffNotice::ResponderIn {
+            visit: saved.visit,
+            door: true
+        }
+    );
+    // The responder's visit number is taken: the next visitor gets the next one.
+    tap(&mut k, 11, "done");
+    let next = scan_and_screen(&mut k, 12, vec![]);
+    assert_eq!(screened_visit(&next).0, saved.visit.0 + 1);
+}
+
+#[test]
+fn in_a_lockdown_a_responder_is_logged_but_the_door_stays_locked() {
+    let mut k = kiosk();
+    k.handle(0, Event::Input(InputPin::Panic));
+    login(&mut k, 1);
+    let effects = tap(&mut k, 2, "responder");
+    assert_eq!(relay_pulses(&effects), 0);
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveVisit(v) if v.purpose == RESPONDER_PURPOSE)));
+    assert_eq!(audits(&effects, "door-kept-locked").len(), 1);
+    assert!(matches!(
+        k.staff_notice(),
+        StaffNotice::ResponderIn { door: false, .. }
+    ));
+}
+
+#[test]
+fn staff_can_reset_what_is_remembered_about_the_visitor_under_review() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
+    login(&mut k, 1);
+    assert_eq!(k.screen(), Screen::Review);
+    let effects = tap(&mut k, 2, "reset-decisions");
+    let expected = Person::from(&identity(date!(2031 - 08 - 12))).identity_key();
+    assert!(effects.contains(&Effect::ForgetDecisions(Forget {
+        identity_key: expected,
+        operator: "demo".into(),
+        at_ms: 2,
+    })));
+    let audit = audits(&effects, "decisions-reset");
+    assert_eq!(audit[0].visit, Some(VisitId(1)));
+    assert_eq!(audit[0].operator.as_deref(), Some("demo"));
+    assert_eq!(k.staff_notice(), StaffNotice::DecisionsReset);
+    assert_eq!(k.screen(), Screen::Review, "the review goes on");
+    // Only on the review screen.
+    tap(&mut k, 3, "done");
+    assert!(tap(&mut k, 4, "reset-decisions").is_empty());
+    assert_eq!(k.staff_notice(), StaffNotice::None);
+}
+
 #[test]
 fn labels_round_trip() {
     let mut taps = vec![
@@ -747,6 +965,8 @@ fn labels_round_trip() {
         Tap::Key(Key::Backspace),
     ];
     taps.extend((0..10).map(Tap::Digit));
+    taps.push(Tap::SignOutVisit(VisitId(12)));
+    taps.push(Tap::SignOutVisit(VisitId(12345)));
     taps.extend(FIXED.iter().map(|(_, t)| t.clone()));
     for tap in taps {
         assert_eq!(Tap::from_label(&tap.label()), Some(tap.clone()), "{tap:?}");
@@ -769,7 +989,20 @@ fn labels_round_trip() {
     ] {
         assert!(Tap::from_label(label).is_some(), "{label}");
     }
-    for bad in ["pin-10", "key:!", "purpose:", "nothing", "language:fr"] {
+    assert_eq!(
+        Tap::from_label("sign-out:V-0012"),
+        Some(Tap::SignOutVisit(VisitId(12)))
+    );
+    for bad in [
+        "pin-10",
+        "key:!",
+        "purpose:",
+        "nothing",
+        "language:fr",
+        "sign-out:",
+        "sign-out:V-12",
+        "sign-out:0012",
+    ] {
         assert_eq!(Tap::from_label(bad), None, "{bad}");
     }
 }
@@ -833,6 +1066,12 @@ mod fail_secure {
         "end-lockdown",
         "language:es",
         "key:a",
+        "roster",
+        "sign-out-earlier",
+        "sign-out:V-0001",
+        "print-evacuation",
+        "responder",
+        "reset-decisions",
     ];
 
     fn action() -> impl Strategy<Value = Action> {
@@ -920,8 +1159,14 @@ mod fail_secure {
                                 }
                             }
                             Effect::PulseRelay { visit, .. } => {
-                                prop_assert!(printed_ok, "a pulse without a printed badge");
-                                prop_assert!(cleared.contains(visit), "a pulse for an uncleared visit");
+                                // A responder is let in by a logged-in operator, unscreened.
+                                let responder = effects.iter().any(|e| matches!(e,
+                                    Effect::Audit(a) if a.event == "responder-entry"
+                                        && a.visit == Some(*visit) && a.operator.is_some()));
+                                if !responder {
+                                    prop_assert!(printed_ok, "a pulse without a printed badge");
+                                    prop_assert!(cleared.contains(visit), "a pulse for an uncleared visit");
+                                }
                                 prop_assert!(!lockdown, "a pulse during a lockdown");
                             }
                             _ => {}
