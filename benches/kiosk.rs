@@ -41,7 +41,9 @@ fn all(c: &mut Criterion) {
     let store = std::env::var_os("VESTIBULE_BENCH_DB").map(|db| {
         let copy = dir.path().join("bench.redb");
         std::fs::copy(&db, &copy).expect("VESTIBULE_BENCH_DB names a readable database");
-        vestibule::store::Store::open(&copy).unwrap()
+        // Visits are sealed under a data key: a fresh one beside the copy.
+        let key = vestibule::store::KeyLocation::File(dir.path().join("bench.redb.key"));
+        vestibule::store::Store::open_personal(&copy, &key).unwrap()
     });
     let app = std::cell::RefCell::new(KioskApp::sim(&config, store, dir.path(), epoch).unwrap());
 

@@ -25,6 +25,10 @@ pub struct Config {
     pub staff: Staff,
     /// Door relay, lamp, input pins, ID reader and printer (see `hw::config`).
     pub hardware: crate::hw::config::Hardware,
+    /// The signed registry feed `vestibule registry sync` fetches.
+    pub sync: RegistrySync,
+    /// How long personal records are kept.
+    pub privacy: Privacy,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,6 +126,57 @@ pub enum ExpiredIdPolicy {
 pub struct Storage {
     /// The redb database (registry cache, watchlists, visits, audit, outbox).
     pub database: PathBuf,
+    /// The 32-byte data key sealing visits, decisions and blocks (created 0600 on first use).
+    /// `$CREDENTIALS_DIRECTORY/vestibule-data-key` wins when systemd hands one in; when this
+    /// file's directory does not exist, `<database>.key` beside the database is used.
+    pub key_file: PathBuf,
+}
+
+/// Retention of personal records (`vestibule purge`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// Visits signed in more than this many days ago are deleted (1..=3650).
+    pub retention_days: u32,
+    /// "Not a match" decisions and blocks older than this many days are deleted; 0 keeps them.
+    pub decisions_retention_days: u32,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            retention_days: 365,
+            decisions_retention_days: 0,
+        }
+    }
+}
+
+/// Where the district publishes the registry feed, and what this kiosk trusts it by.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrySync {
+    /// The feed directory's `https://` URL; empty when this kiosk is not provisioned for one.
+    pub url: String,
+    /// PEM file of the CA the feed server's certificate must chain to (the only CA trusted).
+    pub ca: PathBuf,
+    /// The district's Ed25519 feed key: base64, or the path of a file holding it.
+    pub public_key: String,
+    /// A registry not refreshed for this many hours is stale.
+    pub max_registry_age_hours: u32,
+    /// Seconds to wait for the feed server to connect or send the next bytes.
+    pub timeout_secs: u32,
+}
+
+impl Default for RegistrySync {
+    fn default() -> Self {
+        RegistrySync {
+            url: String::new(),
+            ca: PathBuf::new(),
+            public_key: String::new(),
+            max_registry_age_hours: 48,
+            timeout_secs: 30,
+        }
+    }
 }
 
 impl Default for School {
@@ -178,6 +233,7 @@ impl Default for Storage {
     fn default() -> Self {
         Storage {
             database: PathBuf::from("/var/lib/vestibule/vestibule.redb"),
+            key_file: PathBuf::from("/var/lib/vestibule/data.key"),
         }
     }
 }
@@ -299,10 +355,55 @@ impl Config {
         if self.storage.database.as_os_str().is_empty() {
             return Err(("storage.database", "must name a file".into()));
         }
+        self.check_sync()?;
+        self.check_privacy()?;
         check_choices("visit.purposes", &self.visit.purposes)?;
         check_choices("visit.destinations", &self.visit.destinations)?;
         self.hardware.validate()?;
         self.check_staff()
+    }
+
+    fn check_sync(&self) -> Result<(), (&'static str, String)> {
+        let sync = &self.sync;
+        if !sync.url.is_empty() && !sync.url.starts_with("https://") {
+            return Err(("sync.url", "must start with https:// (or be empty)".into()));
+        }
+        if !(1..=8760).contains(&sync.max_registry_age_hours) {
+            return Err((
+                "sync.max_registry_age_hours",
+                format!("{} is outside 1..=8760 hours", sync.max_registry_age_hours),
+            ));
+        }
+        if !(1..=600).contains(&sync.timeout_secs) {
+            return Err((
+                "sync.timeout_secs",
+                format!("{} is outside 1..=600 seconds", sync.timeout_secs),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_privacy(&self) -> Result<(), (&'static str, String)> {
+        if self.storage.key_file.as_os_str().is_empty() {
+            return Err(("storage.key_file", "must name a file".into()));
+        }
+        let privacy = &self.privacy;
+        if !(1..=3650).contains(&privacy.retention_days) {
+            return Err((
+                "privacy.retention_days",
+                format!("{} is outside 1..=3650 days", privacy.retention_days),
+            ));
+        }
+        if privacy.decisions_retention_days > 36500 {
+            return Err((
+                "privacy.decisions_retention_days",
+                format!(
+                    "{} is outside 0..=36500 days (0 keeps decisions)",
+                    privacy.decisions_retention_days
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn check_staff(&self) -> Result<(), (&'static str, String)> {
@@ -455,6 +556,31 @@ door_unlock_secs = 5
 [storage]
 # The database: registry cache, watchlists, visits, audit log and alert outbox.
 database = "/var/lib/vestibule/vestibule.redb"
+# The 32-byte data key that seals visits, "not a match" decisions and blocks (AES-256-GCM),
+# created with mode 0600 on first use; `vestibule key rotate` replaces it. When systemd hands
+# in the credential `vestibule-data-key` (LoadCredential=), that is used instead. When this
+# file's directory does not exist (a developer machine), `<database>.key` beside the database.
+key_file = "/var/lib/vestibule/data.key"
+
+[privacy]
+# `vestibule purge` (daily) deletes visits signed in more than this many days ago (1-3650).
+retention_days = 365
+# ...and "not a match" decisions and blocks older than this many days; 0 keeps them.
+decisions_retention_days = 0
+
+[sync]
+# The district's registry feed (`vestibule registry sync`): the https:// URL of the directory
+# `vestibule registry publish` wrote. Empty: this kiosk is not provisioned for a feed.
+url = ""
+# PEM file of the CA that issued the feed server's certificate: the ONLY CA trusted for it.
+ca = ""
+# The district's feed public key (`vestibule registry keygen` prints it): base64, or the path
+# of a file holding it. A manifest it did not sign is refused.
+public_key = ""
+# A registry not refreshed for this many hours is stale (1-8760).
+max_registry_age_hours = 48
+# Seconds to wait for the feed server to connect or send the next bytes (1-600).
+timeout_secs = 30
 
 # What a cleared visitor picks: why they came, then where they are going. Each list shows in
 # this order; `id` (lower-case letters, digits, -) names the button (`purpose:<id>`,
@@ -611,6 +737,17 @@ mod tests {
     }
 
     #[test]
+    fn retention_is_range_checked() {
+        let err =
+            Config::from_toml("k.toml", "[privacy]\nretention_days = 0\n", no_env()).unwrap_err();
+        assert_eq!(err.key, "privacy.retention_days");
+        let ok = "[privacy]\nretention_days = 30\ndecisions_retention_days = 730\n";
+        let config = Config::from_toml("k.toml", ok, no_env()).unwrap();
+        assert_eq!(config.privacy.retention_days, 30);
+        assert_eq!(config.privacy.decisions_retention_days, 730);
+    }
+
+    #[test]
     fn syntax_error_is_one_line() {
         let err = Config::from_toml("k.toml", "[kiosk\n", no_env()).unwrap_err();
         assert!(!err.to_string().contains('\n'));
@@ -655,6 +792,19 @@ mod tests {
         let config = Config::from_toml("k.toml", &hashed, no_env()).unwrap();
         assert_eq!(config.sim_staff_pins()[0].operator, "Ms Rivera");
         assert_eq!(Config::default().sim_staff_pins()[0].operator, "demo");
+    }
+
+    #[test]
+    fn sync_url_must_be_https() {
+        let err =
+            Config::from_toml("k.toml", "[sync]\nurl = \"http://feed\"\n", no_env()).unwrap_err();
+        assert_eq!(err.key, "sync.url");
+        let ok = "[sync]\nurl = \"https://feed.example/registry\"\nca = \"/etc/vestibule/feed-ca.pem\"\n";
+        let config = Config::from_toml("k.toml", ok, no_env()).unwrap();
+        assert_eq!(config.sync.max_registry_age_hours, 48);
+        let err = Config::from_toml("k.toml", "[sync]\nmax_registry_age_hours = 0\n", no_env())
+            .unwrap_err();
+        assert_eq!(err.key, "sync.max_registry_age_hours");
     }
 
     #[test]

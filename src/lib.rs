@@ -7,6 +7,7 @@
 //! - [`identity`]: scanner bytes -> `Identity` (AAMVA PDF417, ICAO 9303 MRZ, invitations). Pure.
 //! - [`kiosk`]: the visit flow: a pure state machine, events in, effects out.
 //! - [`config`]: `kiosk.toml` loading and validation.
+//! - [`feed`]: the signed registry feed: `registry publish` (district) and `registry sync` (kiosk).
 //! - [`doctor`]: `vestibule doctor`'s checks for technicians (pure, over a device probe).
 //! - [`app`]: the running kiosk: the flow wired to the store, hardware and UI.
 //! - [`ui`]: the Slint UI; the only module that touches generated UI types.
@@ -15,6 +16,7 @@ pub mod app;
 pub mod badge;
 pub mod config;
 pub mod doctor;
+pub mod feed;
 pub mod hw;
 pub mod identity;
 pub mod kiosk;

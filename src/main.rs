@@ -49,6 +49,14 @@ enum Command {
     Visits(cli::visits::VisitsArgs),
     /// For technicians: check every configured device, the database, the clock and the disk.
     Doctor(cli::doctor::DoctorArgs),
+    /// The data key sealing visits, decisions and blocks: rotate it.
+    #[command(subcommand)]
+    Key(cli::privacy::KeyCommand),
+    /// The hash-chained audit trail: verify it.
+    #[command(subcommand)]
+    Audit(cli::privacy::AuditCommand),
+    /// Delete visits (and, per policy, decisions) older than the retention period.
+    Purge(cli::privacy::PurgeArgs),
     /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
     #[command(hide = true)]
     HwDrill {
@@ -122,14 +130,17 @@ fn run(args: Cli) -> Result<(), Refusal> {
             Ok(())
         }
         Command::Config(ConfigCommand::HashPin { operator }) => cli::kiosk::hash_pin(&operator),
-        Command::Registry(command) => cli::registry::run(command),
+        Command::Registry(command) => cli::registry::run(command, args.config.as_deref()),
         Command::Watchlist(command) => cli::watchlist::run(command),
-        Command::Screen(args) => cli::screen::run(args),
-        Command::Decision(command) => cli::screen::decide(command),
+        Command::Screen(screen) => cli::screen::run(screen, args.config.as_deref()),
+        Command::Decision(command) => cli::screen::decide(command, args.config.as_deref()),
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
         Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
-        Command::Visits(visits) => cli::visits::run(visits),
+        Command::Visits(visits) => cli::visits::run(visits, args.config.as_deref()),
         Command::Doctor(doctor) => cli::doctor::run(doctor, args.config.as_deref()),
+        Command::Key(command) => cli::privacy::key(command, args.config.as_deref()),
+        Command::Audit(command) => cli::privacy::audit(command),
+        Command::Purge(purge) => cli::privacy::purge(purge, args.config.as_deref()),
         Command::HwDrill {
             pin_file,
             way,

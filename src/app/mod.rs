@@ -72,6 +72,9 @@ pub struct KioskApp {
     visits: JsonLines,
     /// Screen changes since the UI last looked.
     dirty: bool,
+    /// Retention: personal records are purged once a day (the first tick of each date).
+    privacy: crate::config::Privacy,
+    purged_on: Option<time::Date>,
 }
 
 impl KioskApp {
@@ -104,6 +107,8 @@ impl KioskApp {
             audit: JsonLines::create(&out.join("audit.jsonl"))?,
             visits: JsonLines::create(&out.join("visits.jsonl"))?,
             dirty: true,
+            privacy: config.privacy.clone(),
+            purged_on: None,
         })
     }
 
@@ -125,6 +130,30 @@ impl KioskApp {
         if now > self.now {
             self.now = now;
             self.dispatch(Event::Tick);
+        }
+        self.purge_daily();
+    }
+
+    /// Once a date (the first real-clock tick of each day): `vestibule purge`'s policy.
+    fn purge_daily(&mut self) {
+        let now = self.wall_clock();
+        if self.purged_on == Some(now.date()) {
+            return;
+        }
+        self.purged_on = Some(now.date());
+        let Some(store) = &self.store else { return };
+        let (days, decision_days) = (
+            self.privacy.retention_days,
+            self.privacy.decisions_retention_days,
+        );
+        match store.purge_by_policy(days, decision_days, now) {
+            Ok((p, _)) => tracing::info!(
+                "daily purge: {} visit(s), {} decision(s), {} block(s)",
+                p.visits,
+                p.decisions,
+                p.blocks
+            ),
+            Err(e) => tracing::error!("daily purge failed: {e}"),
         }
     }
 

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use vestibule::app::{console, headless, script, windowed, KioskApp};
 use vestibule::config::Config;
 
-use super::registry::{open_store, DbArg};
+use super::registry::DbArg;
 use super::Refusal;
 
 #[derive(Args)]
@@ -62,7 +62,7 @@ pub fn run(args: KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     // The whole script is checked before anything is written.
     let steps = script::parse(&text).map_err(|e| Refusal(format!("{}: {e}", events.display())))?;
     let config = Config::load(config, std::env::vars())?;
-    let store = open_store(&args.db)?;
+    let store = super::privacy::open_with(&args.db, &config)?;
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
     let app = KioskApp::sim(&config, Some(store), out, epoch)?;
     let window = headless::open_window(args.size.0, args.size.1)?;
@@ -74,7 +74,7 @@ pub fn run(args: KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
 /// `--out` (default `./vestibule-sim`).
 fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     let config = Config::load(config, std::env::vars())?;
-    let store = open_store(&args.db)?;
+    let store = super::privacy::open_with(&args.db, &config)?;
     let out = args
         .out
         .clone()

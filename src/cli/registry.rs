@@ -44,9 +44,21 @@ pub enum RegistryCommand {
     /// Measure recall and false alarms per variant class on a synthetic registry, with
     /// KeepnTrack's scheme side by side, plus import time and query latency.
     Bench(bench::BenchArgs),
+    /// District side: create the Ed25519 key that signs the registry feed.
+    Keygen(feed::KeygenArgs),
+    /// District side: write a signed, compressed snapshot of a registry CSV (and a delta
+    /// against --previous) into a directory any static HTTPS server can serve.
+    Publish(feed::PublishArgs),
+    /// Kiosk side: fetch the signed feed over HTTPS, verify it and import it atomically.
+    Sync(feed::SyncArgs),
 }
 
-pub fn run(command: RegistryCommand) -> Result<(), Refusal> {
+// The feed commands' glue lives beside this file (src/cli/feed.rs).
+#[path = "feed.rs"]
+pub mod feed;
+
+/// `config`: the global `--config`, which `registry sync` reads its `[sync]` section from.
+pub fn run(command: RegistryCommand, config: Option<&Path>) -> Result<(), Refusal> {
     match command {
         RegistryCommand::Import { db, file } => import(&db, &file),
         RegistryCommand::Synth {
@@ -56,6 +68,9 @@ pub fn run(command: RegistryCommand) -> Result<(), Refusal> {
             names,
         } => synth(people, seed, &out, &names),
         RegistryCommand::Bench(args) => bench::run(args),
+        RegistryCommand::Keygen(args) => feed::keygen(&args),
+        RegistryCommand::Publish(args) => feed::publish(&args),
+        RegistryCommand::Sync(args) => feed::sync(&args, config),
     }
 }
 

@@ -116,8 +116,8 @@ fn shown(flags: &[Flag]) -> Vec<Shown<'_>> {
         .collect()
 }
 
-pub fn run(args: ScreenArgs) -> Result<(), Refusal> {
-    let store = open_store(&args.db)?;
+pub fn run(args: ScreenArgs, config: Option<&std::path::Path>) -> Result<(), Refusal> {
+    let store = super::privacy::open_personal_store(&args.db, config)?;
     let screener = store.screener()?;
     if let Some(batch) = &args.batch {
         return run_batch(&screener, batch);
@@ -295,7 +295,7 @@ pub enum DecisionCommand {
     },
 }
 
-pub fn decide(command: DecisionCommand) -> Result<(), Refusal> {
+pub fn decide(command: DecisionCommand, config: Option<&std::path::Path>) -> Result<(), Refusal> {
     let now = OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339)?;
     match command {
         DecisionCommand::NotAMatch {
@@ -305,7 +305,7 @@ pub fn decide(command: DecisionCommand) -> Result<(), Refusal> {
             record,
             by,
         } => {
-            let store = open_store(&db)?;
+            let store = super::privacy::open_personal_store(&db, config)?;
             let key = screening::identity_key(&person.required_visitor()?, person.doc4.as_deref());
             let source = Source::parse(&source).unwrap_or(Source::Registry);
             store.remember_not_a_match(&key, source, &record, &Decided { at: &now, by: &by })?;
@@ -315,7 +315,7 @@ pub fn decide(command: DecisionCommand) -> Result<(), Refusal> {
             );
         }
         DecisionCommand::Reset { db, person, by } => {
-            let store = open_store(&db)?;
+            let store = super::privacy::open_personal_store(&db, config)?;
             let key = screening::identity_key(&person.required_visitor()?, person.doc4.as_deref());
             let forgotten = store.forget_decisions(&key, &Decided { at: &now, by: &by })?;
             println!("forgot {forgotten} decision(s) about this visitor");

@@ -4,7 +4,7 @@
 use clap::Args;
 use vestibule::store::visits::StoredVisit;
 
-use super::registry::{open_store, DbArg};
+use super::registry::DbArg;
 use super::Refusal;
 
 #[derive(Args)]
@@ -19,8 +19,8 @@ pub struct VisitsArgs {
     json: bool,
 }
 
-pub fn run(args: VisitsArgs) -> Result<(), Refusal> {
-    let store = open_store(&args.db)?;
+pub fn run(args: VisitsArgs, config: Option<&std::path::Path>) -> Result<(), Refusal> {
+    let store = super::privacy::open_personal_store(&args.db, config)?;
     let visits = if args.all {
         store.visits()?
     } else {

@@ -1,24 +1,45 @@
 //! Remembered decisions: staff said this record is "not a match" for this visitor.
 //!
-//! Keyed by the visitor's identity key ([`crate::screening::identity_key`]: normalised name,
-//! date of birth, last four of the document) plus the record, so the same person is not
-//! stopped again by the same record, while a new record (or another person) still flags.
-//! Every decision and every reset is appended to the `audit` table; the audit names the record
-//! and a hash of the identity key, never the visitor's name.
+//! Keyed by the visitor's identity token (HMAC of [`crate::screening::identity_key`]:
+//! normalised name, date of birth, last four of the document, under the data key) plus the
+//! record, so the same person is not stopped again by the same record, while a new record (or
+//! another person) still flags. The value is sealed ([`super::crypto`]) and carries the
+//! identity key itself, so a key rotation can re-key the row. Every decision and every reset is
+//! appended to the `audit` table; the audit names the record and a short keyed token of the
+//! person, never the visitor's name.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable};
+use serde::{Deserialize, Serialize};
 
-use super::schema::{AUDIT, DECISIONS};
+use super::crypto::Sealer;
+use super::schema::{AUDIT, BLOCKED, DECISIONS, DECISIONS_NAME};
 use super::screener::Source;
+use super::visits::Block;
 use super::{Store, StoreError};
-use crate::screening::normalise::stable_hash;
+
+pub(super) use super::audit::append_audit;
 
 const SEP: char = '\u{1f}';
 
-fn decision_key(identity: &str, source: Source, record_id: &str) -> String {
-    format!("{identity}{SEP}{}{SEP}{record_id}", source.as_str())
+fn decision_key(token: &str, source: Source, record_id: &str) -> String {
+    format!("{token}{SEP}{}{SEP}{record_id}", source.as_str())
+}
+
+/// The key range holding every decision about one token.
+fn token_range(token: &str) -> (String, String) {
+    (format!("{token}{SEP}"), format!("{token}\u{20}"))
+}
+
+/// A decision as sealed in the `decisions` table.
+#[derive(Serialize, Deserialize)]
+pub(super) struct SealedDecision {
+    pub identity: String,
+    pub decision: String,
+    pub at: String,
+    pub by: String,
 }
 
 /// When and by whom, as the caller's edge knows it (the store reads no clock).
@@ -37,19 +58,25 @@ impl Store {
         record_id: &str,
         decided: &Decided,
     ) -> Result<(), StoreError> {
+        let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let value =
-            serde_json::json!({"decision": "not-a-match", "at": decided.at, "by": decided.by})
-                .to_string();
-        write.open_table(DECISIONS)?.insert(
-            decision_key(identity, source, record_id).as_str(),
-            value.as_str(),
-        )?;
+        let key = decision_key(&sealer.token(identity), source, record_id);
+        let value = SealedDecision {
+            identity: identity.to_owned(),
+            decision: "not-a-match".into(),
+            at: decided.at.to_owned(),
+            by: decided.by.to_owned(),
+        };
+        let json = serde_json::to_string(&value).expect("decisions serialise");
+        let sealed = sealer.seal(DECISIONS_NAME, &key, json.as_bytes());
+        write
+            .open_table(DECISIONS)?
+            .insert(key.as_str(), sealed.as_str())?;
         append_audit(
             &write,
             serde_json::json!({
                 "event": "not-a-match", "at": decided.at, "by": decided.by, "source": source.as_str(),
-                "record_id": record_id, "identity": format!("{:016x}", stable_hash(identity)),
+                "record_id": record_id, "identity": sealer.audit_token(identity),
             }),
         )?;
         write.commit()?;
@@ -58,8 +85,10 @@ impl Store {
 
     /// Forgets every decision about this visitor; returns how many there were.
     pub fn forget_decisions(&self, identity: &str, decided: &Decided) -> Result<usize, StoreError> {
+        let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let (lo, hi) = (format!("{identity}{SEP}"), format!("{identity}\u{20}"));
+        let token = sealer.token(identity);
+        let (lo, hi) = token_range(&token);
         let forgotten = {
             let mut table = write.open_table(DECISIONS)?;
             let keys: Vec<String> = table
@@ -69,13 +98,13 @@ impl Store {
             for key in &keys {
                 table.remove(key.as_str())?;
             }
-            keys.len() + usize::from(super::visits::unblock(&write, identity)?)
+            keys.len() + usize::from(super::visits::unblock(&write, &token)?)
         };
         append_audit(
             &write,
             serde_json::json!({
                 "event": "reset", "at": decided.at, "by": decided.by, "forgotten": forgotten,
-                "identity": format!("{:016x}", stable_hash(identity)),
+                "identity": sealer.audit_token(identity),
             }),
         )?;
         write.commit()?;
@@ -98,42 +127,121 @@ impl Store {
     }
 }
 
-pub(super) fn append_audit(
-    write: &redb::WriteTransaction,
-    event: serde_json::Value,
-) -> Result<(), StoreError> {
-    let mut audit = write.open_table(AUDIT)?;
-    let next = audit.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-    audit.insert(next, event.to_string().as_str())?;
-    Ok(())
+type Table = ReadOnlyTable<&'static str, &'static str>;
+
+/// The decisions and blocks of one snapshot, for screening. Without the data key (a store
+/// opened by [`Store::open`]) nothing is remembered: every record flags, and blocks are not
+/// shown (the blocked person's record still flags them).
+pub struct Remembered {
+    decisions: Option<Table>,
+    blocked: Option<Table>,
+    sealer: Option<Arc<Sealer>>,
 }
 
-/// The decisions table of one snapshot, for screening.
-pub struct Remembered(Option<ReadOnlyTable<&'static str, &'static str>>);
+fn open_table(
+    read: &ReadTransaction,
+    definition: redb::TableDefinition<&'static str, &'static str>,
+) -> Result<Option<Table>, StoreError> {
+    match read.open_table(definition) {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
 
 impl Remembered {
-    pub fn open(read: &ReadTransaction) -> Result<Remembered, StoreError> {
-        match read.open_table(DECISIONS) {
-            Ok(t) => Ok(Remembered(Some(t))),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(Remembered(None)),
-            Err(e) => Err(e.into()),
-        }
+    pub fn open(
+        read: &ReadTransaction,
+        sealer: Option<Arc<Sealer>>,
+    ) -> Result<Remembered, StoreError> {
+        Ok(Remembered {
+            decisions: open_table(read, DECISIONS)?,
+            blocked: open_table(read, BLOCKED)?,
+            sealer,
+        })
     }
 
-    /// The records staff already cleared for this visitor.
+    /// The records staff already cleared for this visitor. A decision whose sealed value does
+    /// not open (altered, or moved from another row) is ignored: the record flags again.
     pub fn cleared(&self, identity: &str) -> Result<HashSet<(Source, String)>, StoreError> {
         let mut out = HashSet::new();
-        let Some(table) = &self.0 else { return Ok(out) };
-        let (lo, hi) = (format!("{identity}{SEP}"), format!("{identity}\u{20}"));
+        let (Some(table), Some(sealer)) = (&self.decisions, &self.sealer) else {
+            return Ok(out);
+        };
+        let (lo, hi) = token_range(&sealer.token(identity));
         for entry in table.range(lo.as_str()..hi.as_str())? {
-            let (key, _) = entry?;
-            let rest = &key.value()[lo.len()..];
-            if let Some((source, record)) = rest.split_once(SEP) {
+            let (key, value) = entry?;
+            let key = key.value();
+            if sealer
+                .open(DECISIONS_NAME, key, "?", value.value())
+                .is_err()
+            {
+                tracing::warn!("a remembered decision does not open with the data key; ignored");
+                continue;
+            }
+            if let Some((source, record)) = key[lo.len()..].split_once(SEP) {
                 if let Some(source) = Source::parse(source) {
                     out.insert((source, record.to_owned()));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// Whether, and why, this visitor is blocked.
+    pub fn blocked(&self, identity: &str) -> Result<Option<Block>, StoreError> {
+        let (Some(table), Some(sealer)) = (&self.blocked, &self.sealer) else {
+            return Ok(None);
+        };
+        super::visits::read_block(table, sealer, &sealer.token(identity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Key;
+
+    #[test]
+    fn decisions_are_keyed_by_token_and_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.redb");
+        let key = Key::generate();
+        let store = Store::open_with_key(&path, &key).unwrap();
+        let decided = Decided {
+            at: "2026-11-23T08:00:00-05:00",
+            by: "Ms Office",
+        };
+        let identity = "HENDERSON|WILLIAM|1970-05-14|1234";
+        store
+            .remember_not_a_match(identity, Source::Registry, "MO-1", &decided)
+            .unwrap();
+        let read = store.begin_read().unwrap();
+        let remembered = Remembered::open(&read, store.sealer_arc()).unwrap();
+        let cleared = remembered.cleared(identity).unwrap();
+        assert!(cleared.contains(&(Source::Registry, "MO-1".to_owned())));
+        assert!(remembered.cleared("SOMEONE ELSE").unwrap().is_empty());
+        // without the key nothing is remembered
+        let keyless = Remembered::open(&read, None).unwrap();
+        assert!(keyless.cleared(identity).unwrap().is_empty());
+        drop((read, remembered, keyless));
+        // nothing of the person is stored in clear
+        let table = store.begin_read().unwrap();
+        let table = table.open_table(DECISIONS).unwrap();
+        for entry in table.iter().unwrap() {
+            let (k, v) = entry.unwrap();
+            assert!(!k.value().contains("HENDERSON") && !v.value().contains("HENDERSON"));
+            assert!(!v.value().contains("Ms Office"));
+        }
+        drop(table);
+        assert!(!store.audit_lines().unwrap()[0].contains("HENDERSON"));
+        assert_eq!(store.forget_decisions(identity, &decided).unwrap(), 1);
+        // a store opened without the key refuses personal tables
+        drop(store);
+        let keyless = Store::open(&path).unwrap();
+        assert!(matches!(
+            keyless.remember_not_a_match(identity, Source::Registry, "MO-1", &decided),
+            Err(StoreError::NoKey)
+        ));
     }
 }

@@ -7,25 +7,37 @@
 //! - [`redb_index`]: the screening index read straight from redb tables ([`RedbIndex`]).
 //! - [`decisions`]: remembered "not a match" decisions, and their audit trail.
 //! - [`screener`]: screening a visitor against registry + watchlists minus remembered decisions.
+//! - [`crypto`]: the data key; visits, decisions and blocks sealed with AES-256-GCM, identity
+//!   keys replaced by keyed tokens. [`Store::open`] needs no key (registry, watchlists,
+//!   screening without remembered decisions); [`Store::open_personal`] / [`Store::with_key`]
+//!   give access to the personal tables.
+//! - [`audit`]: the hash-chained audit trail and its check.
+//! - [`purge`]: retention (old visits and decisions deleted) and key rotation.
 //!
 //! Atomic replacement: an import writes the new registry and its index inside ONE redb write
 //! transaction. redb is copy-on-write, so the new tables are built beside the live ones and the
 //! commit swaps them in; until then every reader keeps answering from the previous registry, and
 //! a failed or killed import never commits.
 
+pub mod audit;
+pub mod crypto;
 pub mod decisions;
 pub mod import;
+pub mod purge;
 pub mod redb_index;
 pub mod schema;
 pub mod screener;
 pub mod visits;
 
 use std::path::Path;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
 use redb::Database;
 
+pub use audit::AuditCheck;
+pub use crypto::{Key, KeyLocation};
 pub use import::ImportSummary;
+pub use purge::{Cutoffs, PurgeSummary, ResealSummary};
 pub use redb_index::RedbIndex;
 pub use screener::{Flag, Screener, Source};
 
@@ -47,6 +59,14 @@ pub enum StoreError {
     Database(String),
     #[error("database schema {found} is newer than this vestibule understands ({supported}): upgrade vestibule")]
     NewerSchema { found: u64, supported: u64 },
+    #[error("data key {path}: {reason}")]
+    Key { path: String, reason: String },
+    #[error("personal records (visits, decisions, blocks) need the data key: the store was opened without it")]
+    NoKey,
+    #[error("the data key {key_id:016x} is not the key this database's personal records are sealed under ({expected:016x})")]
+    WrongKey { key_id: u64, expected: u64 },
+    #[error("{table} record {record}: cannot be opened with the data key (altered, moved or sealed under another key)")]
+    Unseal { table: &'static str, record: String },
 }
 
 macro_rules! database_errors {
@@ -76,6 +96,8 @@ pub struct Store {
     /// compaction needs while every other use shares it; the lock is held for the length of one
     /// call into redb (transactions are not bound to it).
     db: RwLock<Database>,
+    /// The data key's sealer; `None` for a store opened without it (no personal tables).
+    sealer: Option<Arc<crypto::Sealer>>,
 }
 
 impl Store {
@@ -91,7 +113,63 @@ impl Store {
         schema::migrate(&db)?;
         Ok(Store {
             db: RwLock::new(db),
+            sealer: None,
         })
+    }
+
+    /// Opens `path` with the data key, for the personal tables ([`Store::with_key`]).
+    pub fn open_with_key(path: &Path, key: &Key) -> Result<Store, StoreError> {
+        Store::open(path)?.with_key(key)
+    }
+
+    /// Opens `path` with the key at `location`: a key file is created (random, 0600) when it
+    /// is missing and the database has no sealed records yet; a rotation a crash interrupted
+    /// is finished or undone first ([`Store::rotate_key`]).
+    pub fn open_personal(path: &Path, location: &KeyLocation) -> Result<Store, StoreError> {
+        let store = Store::open(path)?;
+        let key = match location {
+            KeyLocation::Credential(file) => Key::read(file)?,
+            KeyLocation::File(file) => purge::load_key_file(&store, file)?,
+        };
+        store.with_key(&key).map_err(|e| match e {
+            StoreError::WrongKey { .. } => StoreError::Key {
+                path: location.path().display().to_string(),
+                reason: e.to_string(),
+            },
+            e => e,
+        })
+    }
+
+    /// Gives this store the data key. The database remembers the first key's fingerprint
+    /// (`meta.data_key_id`) and refuses any other; records written before encryption are
+    /// sealed now, in one transaction.
+    pub fn with_key(mut self, key: &Key) -> Result<Store, StoreError> {
+        let expected = schema::meta_value(&self.db(), schema::META_DATA_KEY_ID)?;
+        if expected != 0 && expected != key.id() {
+            return Err(StoreError::WrongKey {
+                key_id: key.id(),
+                expected,
+            });
+        }
+        let sealer = crypto::Sealer::new(key);
+        if expected == 0 {
+            purge::seal_clear_records(&self, &sealer)?;
+        }
+        self.sealer = Some(Arc::new(sealer));
+        Ok(self)
+    }
+
+    /// The data key's fingerprint, when the store has it.
+    pub fn key_id(&self) -> Option<u64> {
+        self.sealer.as_ref().map(|s| s.key_id())
+    }
+
+    pub(crate) fn sealer(&self) -> Result<&crypto::Sealer, StoreError> {
+        self.sealer.as_deref().ok_or(StoreError::NoKey)
+    }
+
+    pub(crate) fn sealer_arc(&self) -> Option<Arc<crypto::Sealer>> {
+        self.sealer.clone()
     }
 
     /// A read snapshot, for [`RedbIndex::open`] (benchmarks and tools).

@@ -8,8 +8,14 @@
 //! | `index_neighbours` | FNV-1a hash of a deletion key | packed term ids and texts |
 //! | `index_postings` | term id | packed `(dob key, row id)` sorted by date of birth |
 //! | `watchlist` | entry number | one watchlist entry, [`encode_row`] + list, action, note |
-//! | `decisions` | identity key, source, record id | JSON: decision, when, by whom |
-//! | `audit` | sequence | one JSON line per decision made or forgotten |
+//! | `decisions` | identity token, source, record id | sealed JSON: identity, decision, when, by whom |
+//! | `audit` | sequence | one JSON line per event, hash-chained (`seq`, `prev`, `hash`) |
+//! | `visits` | visit number | sealed JSON ([`super::visits::StoredVisit`]) |
+//! | `blocked` | identity token | sealed JSON: identity and the block |
+//!
+//! "Sealed": AES-256-GCM under the data key ([`super::crypto`]); "identity token": HMAC-SHA256
+//! of the identity key under a key derived from the data key. `meta` also holds
+//! `data_key_id` (the data key's fingerprint) and `audit_lines` (how many audit lines exist).
 
 use redb::{Database, ReadableDatabase, TableDefinition};
 use time::Date;
@@ -41,10 +47,20 @@ pub const WATCHLIST: TableDefinition<u32, &[u8]> = TableDefinition::new("watchli
 pub const DECISIONS: TableDefinition<&str, &str> = TableDefinition::new("decisions");
 pub const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");
 /// Tables added since schema 2 without a migration: a file without them reads as empty.
-/// Visit number -> the visit ([`super::visits::StoredVisit`], JSON).
+/// Visit number -> the visit ([`super::visits::StoredVisit`], JSON, sealed).
 pub const VISITS: TableDefinition<u32, &str> = TableDefinition::new("visits");
-/// Identity key -> why the person is blocked ("allow once and block"), JSON.
+/// Identity token -> why the person is blocked ("allow once and block"), JSON, sealed.
 pub const BLOCKED: TableDefinition<&str, &str> = TableDefinition::new("blocked");
+/// The personal tables' names, the associated data their sealed values are bound to.
+pub const VISITS_NAME: &str = "visits";
+pub const DECISIONS_NAME: &str = "decisions";
+pub const BLOCKED_NAME: &str = "blocked";
+/// `meta` keys: the data key's fingerprint, and how many lines the audit trail holds.
+pub const META_DATA_KEY_ID: &str = "data_key_id";
+pub const META_AUDIT_LINES: &str = "audit_lines";
+/// `meta` key: the lowest number the next visit may take (kept by a purge that deletes the
+/// newest visits, so visit numbers never repeat).
+pub const META_NEXT_VISIT: &str = "next_visit";
 
 /// Brings an older file up to [`SCHEMA_VERSION`]; stamps a new one.
 pub fn migrate(db: &Database) -> Result<(), StoreError> {

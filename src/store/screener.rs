@@ -83,7 +83,7 @@ impl Store {
             Err(redb::TableError::TableDoesNotExist(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let remembered = Remembered::open(&read)?;
+        let remembered = Remembered::open(&read, self.sealer_arc())?;
         Ok(Screener {
             registry,
             watchlist: MemoryIndex::new(rows),
@@ -105,7 +105,7 @@ impl Screener {
         let identity = screening::identity_key(visitor, document_last4);
         let cleared = self.remembered.cleared(&identity)?;
         let mut flags = Vec::new();
-        if let Some(block) = super::visits::blocked_in(&self._read, &identity)? {
+        if let Some(block) = self.remembered.blocked(&identity)? {
             flags.push(blocked_flag(visitor, &block));
         }
         if let Some(registry) = &self.registry {

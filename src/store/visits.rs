@@ -2,16 +2,17 @@
 //! loses neither who is in the building nor who must not come back.
 //!
 //! A visit carries the visitor's name for the roster and the evacuation list; nothing else
-//! from the ID. Audit lines name visits by number, never by name.
+//! from the ID. Visits and blocks are sealed under the data key ([`super::crypto`]); blocks are
+//! keyed by the person's identity token. Audit lines name visits by number, never by name.
 
 use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
+use super::crypto::Sealer;
 use super::decisions::{append_audit, Decided};
-use super::schema::{BLOCKED, VISITS};
+use super::schema::{BLOCKED, BLOCKED_NAME, VISITS, VISITS_NAME};
 use super::screener::Source;
 use super::{Store, StoreError};
-use crate::screening::normalise::stable_hash;
 
 /// One visit as the store keeps it. Times are RFC 3339 with the kiosk's offset.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,14 +46,43 @@ pub struct Block {
     pub by: String,
 }
 
+/// A block as sealed in the `blocked` table: the identity key rides along so a key rotation
+/// can re-key the row.
+#[derive(Serialize, Deserialize)]
+pub(super) struct SealedBlock {
+    pub identity: String,
+    pub block: Block,
+}
+
+pub(super) fn seal_visit(sealer: &Sealer, visit: &StoredVisit) -> String {
+    let json = serde_json::to_string(visit).expect("visits serialise");
+    sealer.seal(VISITS_NAME, &visit.visit.to_string(), json.as_bytes())
+}
+
+/// The visit stored under `number`; `None` (with a warning naming only the number) when it
+/// does not open or parse.
+pub(super) fn open_visit(sealer: &Sealer, number: u32, sealed: &str) -> Option<StoredVisit> {
+    let key = number.to_string();
+    let visit = sealer
+        .open(VISITS_NAME, &key, &key, sealed)
+        .ok()
+        .and_then(|plain| serde_json::from_slice::<StoredVisit>(&plain).ok())
+        .filter(|v| v.visit == number);
+    if visit.is_none() {
+        tracing::warn!("visit {number} does not open with the data key; left out");
+    }
+    visit
+}
+
 impl Store {
     /// Saves a new visit (or replaces one with the same number).
     pub fn save_visit(&self, visit: &StoredVisit) -> Result<(), StoreError> {
+        let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let json = serde_json::to_string(visit).expect("visits serialise");
+        let sealed = seal_visit(sealer, visit);
         write
             .open_table(VISITS)?
-            .insert(visit.visit, json.as_str())?;
+            .insert(visit.visit, sealed.as_str())?;
         write.commit()?;
         Ok(())
     }
@@ -60,17 +90,18 @@ impl Store {
     /// Records that the visitor left; `None` when no such visit is in the building (an old
     /// badge, or one already scanned out).
     pub fn sign_out(&self, visit: u32, at: &str) -> Result<Option<StoredVisit>, StoreError> {
+        let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
         let signed_out = {
             let mut table = write.open_table(VISITS)?;
             let stored = table
                 .get(visit)?
-                .and_then(|v| serde_json::from_str::<StoredVisit>(v.value()).ok());
+                .and_then(|v| open_visit(sealer, visit, v.value()));
             match stored {
                 Some(mut v) if v.signed_out.is_none() => {
                     v.signed_out = Some(at.to_owned());
-                    let json = serde_json::to_string(&v).expect("visits serialise");
-                    table.insert(visit, json.as_str())?;
+                    let sealed = seal_visit(sealer, &v);
+                    table.insert(visit, sealed.as_str())?;
                     Some(v)
                 }
                 _ => None,
@@ -82,6 +113,7 @@ impl Store {
 
     /// Every visit, oldest first.
     pub fn visits(&self) -> Result<Vec<StoredVisit>, StoreError> {
+        let sealer = self.sealer()?;
         let read = self.db().begin_read()?;
         let table = match read.open_table(VISITS) {
             Ok(t) => t,
@@ -90,7 +122,8 @@ impl Store {
         };
         let mut visits = Vec::new();
         for entry in table.iter()? {
-            if let Ok(v) = serde_json::from_str(entry?.1.value()) {
+            let (number, sealed) = entry?;
+            if let Some(v) = open_visit(sealer, number.value(), sealed.value()) {
                 visits.push(v);
             }
         }
@@ -106,12 +139,15 @@ impl Store {
 
     /// The number the next visit takes: visit numbers never repeat across restarts.
     pub fn next_visit_number(&self) -> Result<u32, StoreError> {
+        let floor = super::schema::meta_value(&self.db(), super::schema::META_NEXT_VISIT)?;
+        let floor = u32::try_from(floor).unwrap_or(u32::MAX).max(1);
         let read = self.db().begin_read()?;
-        match read.open_table(VISITS) {
-            Ok(t) => Ok(t.last()?.map_or(1, |(k, _)| k.value() + 1)),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(1),
-            Err(e) => Err(e.into()),
-        }
+        let next = match read.open_table(VISITS) {
+            Ok(t) => t.last()?.map_or(1, |(k, _)| k.value() + 1),
+            Err(redb::TableError::TableDoesNotExist(_)) => 1,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(next.max(floor))
     }
 
     /// Appends one line to the audit trail.
@@ -131,20 +167,28 @@ impl Store {
         record_id: &str,
         decided: &Decided,
     ) -> Result<(), StoreError> {
+        let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let block = Block {
-            source: source.as_str().to_owned(),
-            record_id: record_id.to_owned(),
-            at: decided.at.to_owned(),
-            by: decided.by.to_owned(),
+        let block = SealedBlock {
+            identity: identity.to_owned(),
+            block: Block {
+                source: source.as_str().to_owned(),
+                record_id: record_id.to_owned(),
+                at: decided.at.to_owned(),
+                by: decided.by.to_owned(),
+            },
         };
+        let token = sealer.token(identity);
         let json = serde_json::to_string(&block).expect("blocks serialise");
-        write.open_table(BLOCKED)?.insert(identity, json.as_str())?;
+        let sealed = sealer.seal(BLOCKED_NAME, &token, json.as_bytes());
+        write
+            .open_table(BLOCKED)?
+            .insert(token.as_str(), sealed.as_str())?;
         append_audit(
             &write,
             serde_json::json!({
                 "event": "blocked", "at": decided.at, "by": decided.by, "source": source.as_str(),
-                "record_id": record_id, "identity": format!("{:016x}", stable_hash(identity)),
+                "record_id": record_id, "identity": sealer.audit_token(identity),
             }),
         )?;
         write.commit()?;
@@ -153,29 +197,47 @@ impl Store {
 
     /// Whether, and why, this person is blocked.
     pub fn blocked(&self, identity: &str) -> Result<Option<Block>, StoreError> {
+        let sealer = self.sealer()?;
         let read = self.db().begin_read()?;
-        blocked_in(&read, identity)
+        let table = match read.open_table(BLOCKED) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        read_block(&table, sealer, &sealer.token(identity))
     }
 }
 
-pub(super) fn blocked_in(
-    read: &redb::ReadTransaction,
-    identity: &str,
+/// The block stored under `token`. One that does not open is still a block: the row exists
+/// for this person, so they go to staff as blocked (with the record unknown).
+pub(super) fn read_block(
+    table: &impl ReadableTable<&'static str, &'static str>,
+    sealer: &Sealer,
+    token: &str,
 ) -> Result<Option<Block>, StoreError> {
-    let table = match read.open_table(BLOCKED) {
-        Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(sealed) = table.get(token)? else {
+        return Ok(None);
     };
-    Ok(table
-        .get(identity)?
-        .and_then(|v| serde_json::from_str(v.value()).ok()))
+    let block = sealer
+        .open(BLOCKED_NAME, token, "?", sealed.value())
+        .ok()
+        .and_then(|plain| serde_json::from_slice::<SealedBlock>(&plain).ok())
+        .map(|b| b.block);
+    Ok(Some(block.unwrap_or_else(|| {
+        tracing::warn!("a block does not open with the data key; kept as a block");
+        Block {
+            source: Source::Registry.as_str().to_owned(),
+            record_id: String::new(),
+            at: String::new(),
+            by: String::new(),
+        }
+    })))
 }
 
 /// Forgets a block as part of resetting a person's decisions; returns whether there was one.
-pub(super) fn unblock(write: &redb::WriteTransaction, identity: &str) -> Result<bool, StoreError> {
+pub(super) fn unblock(write: &redb::WriteTransaction, token: &str) -> Result<bool, StoreError> {
     let mut table = write.open_table(BLOCKED)?;
-    let removed = table.remove(identity)?.is_some();
+    let removed = table.remove(token)?.is_some();
     Ok(removed)
 }
 
@@ -200,13 +262,14 @@ mod tests {
     fn visits_survive_reopening_and_sign_out_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.redb");
+        let key = crate::store::Key::generate();
         {
-            let store = Store::open(&path).unwrap();
+            let store = Store::open_with_key(&path, &key).unwrap();
             assert_eq!(store.next_visit_number().unwrap(), 1);
             store.save_visit(&visit(1)).unwrap();
             store.save_visit(&visit(2)).unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = Store::open_with_key(&path, &key).unwrap();
         assert_eq!(store.next_visit_number().unwrap(), 3);
         let out = store.sign_out(1, "2026-11-23T09:00:00-05:00").unwrap();
         assert_eq!(out.unwrap().visitor_name, "Visitor 1");
@@ -227,7 +290,8 @@ mod tests {
     #[test]
     fn a_block_is_kept_audited_and_forgotten_by_a_reset() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("b.redb")).unwrap();
+        let key = crate::store::Key::generate();
+        let store = Store::open_with_key(&dir.path().join("b.redb"), &key).unwrap();
         let decided = Decided {
             at: "2026-11-23T08:00:00-05:00",
             by: "Ms Office",

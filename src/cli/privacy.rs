@@ -1,0 +1,141 @@
+//! Personal data: opening the store with the data key, `vestibule key rotate`,
+//! `vestibule audit verify` and `vestibule purge`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use vestibule::config::Config;
+use vestibule::store::{AuditCheck, KeyLocation, Store};
+
+use super::registry::DbArg;
+use super::Refusal;
+
+/// Where the data key of `db` is: the systemd credential, `[storage] key_file`, or
+/// `<db>.key` when that file's directory does not exist ([`KeyLocation::resolve`]).
+pub fn key_location(db: &Path, config: &Config) -> KeyLocation {
+    let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+    KeyLocation::resolve(credentials.as_deref(), &config.storage.key_file, db)
+}
+
+/// The store with its data key: what every command touching visits, decisions or blocks uses.
+pub fn open_personal_store(db: &DbArg, config: Option<&Path>) -> Result<Store, Refusal> {
+    let config = Config::load(config, std::env::vars())?;
+    open_with(db, &config)
+}
+
+/// [`open_personal_store`] with the config already loaded.
+pub fn open_with(db: &DbArg, config: &Config) -> Result<Store, Refusal> {
+    Ok(Store::open_personal(
+        &db.path,
+        &key_location(&db.path, config),
+    )?)
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Re-seal every visit, decision and block under a new data key, then replace the key
+    /// file (stop the kiosk first: the database is opened exclusively).
+    Rotate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit trail's hash chain: "N lines, chain intact", or the first line missing,
+    /// altered or out of place (exit 2).
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Purge as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    now: Option<String>,
+}
+
+fn now_text(now: OffsetDateTime) -> String {
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The current time to the second (audit lines and summaries need no more).
+fn now_utc() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
+pub fn key(command: KeyCommand, config: Option<&Path>) -> Result<(), Refusal> {
+    let KeyCommand::Rotate { db } = command;
+    let config = Config::load(config, std::env::vars())?;
+    let location = key_location(&db.path, &config);
+    let KeyLocation::File(file) = &location else {
+        return Err(Refusal(format!(
+            "the data key comes from the systemd credential {}: run `vestibule key rotate` \
+             outside the service, on the file its LoadCredential= names",
+            location.path().display()
+        )));
+    };
+    let mut store = open_with(&db, &config)?;
+    let summary = store.rotate_key(file, &now_text(now_utc()))?;
+    println!(
+        "rotated the data key {}: re-sealed {} visit(s), {} decision(s), {} block(s); key id {:016x}",
+        file.display(),
+        summary.visits,
+        summary.decisions,
+        summary.blocks,
+        store.key_id().unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn audit(command: AuditCommand) -> Result<(), Refusal> {
+    let AuditCommand::Verify { db } = command;
+    if !db.path.exists() {
+        return Err(Refusal(format!(
+            "database {}: no such file",
+            db.path.display()
+        )));
+    }
+    match Store::open(&db.path)?.verify_audit()? {
+        AuditCheck::Intact { lines } => {
+            println!("{lines} lines, chain intact");
+            Ok(())
+        }
+        AuditCheck::Broken { line, reason } => Err(Refusal(format!("audit line {line} {reason}"))),
+    }
+}
+
+pub fn purge(args: PurgeArgs, config: Option<&Path>) -> Result<(), Refusal> {
+    let config = Config::load(config, std::env::vars())?;
+    let now = match &args.now {
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
+            .map_err(|e| Refusal(format!("--now {text}: not an RFC 3339 time: {e}")))?,
+        None => now_utc(),
+    };
+    let store = open_with(&args.db, &config)?;
+    let (summary, cutoffs) = store.purge_by_policy(
+        config.privacy.retention_days,
+        config.privacy.decisions_retention_days,
+        now,
+    )?;
+    println!(
+        "purged {} visit(s) signed in before {}, {} decision(s) and {} block(s){}",
+        summary.visits,
+        now_text(cutoffs.visits),
+        summary.decisions,
+        summary.blocks,
+        match cutoffs.decisions {
+            Some(t) => format!(" made before {}", now_text(t)),
+            None => " (decisions are kept)".into(),
+        }
+    );
+    Ok(())
+}
