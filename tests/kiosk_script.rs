@@ -460,6 +460,20 @@ fn badge_qr(png: &Path) -> String {
 }
 
 #[test]
+fn a_badge_code_altered_or_unsigned_signs_nobody_out() {
+    let k = Kiosk::new();
+    let out = k.run_ok("in", &visit(MORGAN));
+    let code = badge_qr(&out.join("badges/1.png"));
+    let (unsigned, _mac) = code.rsplit_once('.').unwrap();
+    let forged = code.replace("V-0001", "V-0002");
+    for (name, scan) in [("unsigned", unsigned.to_owned()), ("forged", forged)] {
+        let out = k.run_ok(name, &[json!({ "scan": scan })]);
+        assert!(audits(&out, "signed-out").is_empty(), "{name}");
+    }
+    assert_eq!(k.visits(&[]).len(), 1, "still in the building");
+}
+
+#[test]
 fn scanning_the_badge_signs_the_visitor_out() {
     let k = Kiosk::new();
     let out = k.run_ok("in", &visit(MORGAN));

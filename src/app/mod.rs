@@ -176,11 +176,15 @@ impl KioskApp {
                 crate::hw::Frame::Scan(bytes) => {
                     // A badge's sign-out QR code is ours, not an identity document.
                     let text = String::from_utf8_lossy(&bytes);
-                    if let Some(visit) = VisitId::from_sign_out_code(&text) {
-                        self.dispatch(Event::BadgeScanned { visit });
-                        continue;
+                    match VisitId::from_sign_out_code(&text) {
+                        Some(visit) if self.badge_is_genuine(&text) => {
+                            self.dispatch(Event::BadgeScanned { visit });
+                            continue;
+                        }
+                        // printed elsewhere or altered: it signs nobody out
+                        Some(_) => Err(ScanError::Unrecognised),
+                        None => identity::read_scan(&bytes, self.today()),
                     }
-                    identity::read_scan(&bytes, self.today())
                 }
                 crate::hw::Frame::Garbled(_) => {
                     Err(ScanError::Garbled("the reader sent part of a scan".into()))
@@ -303,6 +307,20 @@ impl KioskApp {
         Ok(flags.iter().map(candidate).collect())
     }
 
+    fn sign_badge(&self, code: &str) -> String {
+        match &self.store {
+            Some(store) => store.sign_badge(code),
+            None => code.to_owned(),
+        }
+    }
+
+    /// A kiosk without a database has no key and no visits: any badge code of ours is taken.
+    fn badge_is_genuine(&self, scanned: &str) -> bool {
+        self.store
+            .as_ref()
+            .is_none_or(|store| store.badge_is_genuine(scanned))
+    }
+
     fn print(&mut self, job: &crate::kiosk::BadgeJob) -> bool {
         let at = self.wall_clock();
         let badge = Badge {
@@ -312,9 +330,8 @@ impl KioskApp {
             destination: job.destination.clone(),
             signed_in: PrimitiveDateTime::new(at.date(), at.time()),
             visit_number: job.visit.to_string(),
-            // The QR carries the visit number and date, unsigned: signing it (so nobody can
-            // print a code that signs someone else out) is still to come.
-            sign_out_token: job.visit.sign_out_code(at.date()),
+            // Signed with the data key, so nobody can print a code that signs someone else out.
+            sign_out_token: self.sign_badge(&job.visit.sign_out_code(at.date())),
             photo: None,
         };
         let label = self.hw.printer().kind().label();

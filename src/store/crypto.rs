@@ -186,14 +186,20 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
 pub struct Sealer {
     cipher: Aes256Gcm,
     index: [u8; 32],
+    badge: [u8; 32],
     id: u64,
 }
+
+/// Hex digits of a badge's sign-out signature: 80 bits, short enough for a small QR code,
+/// far beyond guessing at a kiosk.
+const BADGE_MAC_HEX: usize = 20;
 
 impl Sealer {
     pub fn new(key: &Key) -> Sealer {
         Sealer {
             cipher: Aes256Gcm::new_from_slice(&key.0).expect("32-byte key"),
             index: hmac(&key.0, b"vestibule identity index v1"),
+            badge: hmac(&key.0, b"vestibule badge sign-out v1"),
             id: key.id(),
         }
     }
@@ -212,6 +218,39 @@ impl Sealer {
     /// naming them, and cannot be tested against a guessed name without the key.
     pub fn audit_token(&self, identity: &str) -> String {
         self.token(identity)[..16].to_owned()
+    }
+
+    /// `code` with its signature appended (`<code>.<mac>`): the badge's sign-out QR code, so
+    /// nobody can print a code that signs someone else out.
+    pub fn sign_badge(&self, code: &str) -> String {
+        let mac = hex(&hmac(&self.badge, code.as_bytes()));
+        format!("{code}.{}", &mac[..BADGE_MAC_HEX])
+    }
+
+    /// Whether a scanned sign-out code carries this kiosk's signature.
+    pub fn badge_is_genuine(&self, signed: &str) -> bool {
+        let Some((code, mac)) = signed.trim().rsplit_once('.') else {
+            return false;
+        };
+        let Ok(mac) = (0..mac.len())
+            .step_by(2)
+            .map(|i| {
+                mac.get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect::<Option<Vec<u8>>>()
+            .ok_or(())
+        else {
+            return false;
+        };
+        if mac.len() * 2 != BADGE_MAC_HEX {
+            return false;
+        }
+        let mut check = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.badge)
+            .expect("HMAC takes any key length");
+        check.update(code.as_bytes());
+        // constant time, over the leading bytes the badge carries
+        check.verify_truncated_left(&mac).is_ok()
     }
 
     /// Seals `plain` for row `key` of `table`.
@@ -293,6 +332,21 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn badge_codes_are_signed_and_a_forged_or_foreign_one_is_refused() {
+        let sealer = Sealer::new(&Key::generate());
+        let signed = sealer.sign_badge("VST1.V-0001.2026-11-23");
+        assert!(signed.starts_with("VST1.V-0001.2026-11-23."), "{signed}");
+        assert!(sealer.badge_is_genuine(&signed));
+        assert!(sealer.badge_is_genuine(&format!(" {signed}\r\n")));
+        // another visit number under the same signature, an unsigned code, another kiosk's key
+        let forged = signed.replace("V-0001", "V-0002");
+        assert!(!sealer.badge_is_genuine(&forged));
+        assert!(!sealer.badge_is_genuine("VST1.V-0001.2026-11-23"));
+        assert!(!sealer.badge_is_genuine(&format!("{signed}0")));
+        assert!(!Sealer::new(&Key::generate()).badge_is_genuine(&signed));
+    }
 
     #[test]
     fn sealed_records_open_only_in_their_row_and_under_their_key() {

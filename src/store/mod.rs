@@ -164,6 +164,22 @@ impl Store {
         self.sealer.as_ref().map(|s| s.key_id())
     }
 
+    /// The sign-out QR code for a badge, signed with the data key; unsigned when the store
+    /// has no key (a registry-only store: nothing to sign out against anyway).
+    pub fn sign_badge(&self, code: &str) -> String {
+        match &self.sealer {
+            Some(sealer) => sealer.sign_badge(code),
+            None => code.to_owned(),
+        }
+    }
+
+    /// Whether a scanned sign-out code is one this kiosk signed.
+    pub fn badge_is_genuine(&self, scanned: &str) -> bool {
+        self.sealer
+            .as_ref()
+            .is_some_and(|sealer| sealer.badge_is_genuine(scanned))
+    }
+
     pub(crate) fn sealer(&self) -> Result<&crypto::Sealer, StoreError> {
         self.sealer.as_deref().ok_or(StoreError::NoKey)
     }
