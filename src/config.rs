@@ -29,6 +29,10 @@ pub struct Config {
     pub sync: RegistrySync,
     /// How long personal records are kept.
     pub privacy: Privacy,
+    /// Where silent alerts go: webhooks, an SMS gateway, e-mail.
+    pub alerts: Alerts,
+    /// The district's visit log: sign-ins and sign-outs uploaded through the outbox.
+    pub district: District,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -177,6 +181,68 @@ impl Default for RegistrySync {
             timeout_secs: 30,
         }
     }
+}
+
+/// Silent alert channels. Every alert goes to each configured one through the outbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// `https://` URLs, each POSTed every alert as JSON with an `Idempotency-Key` header.
+    pub webhooks: Vec<String>,
+    /// The SMS gateway's `https://` URL; empty: no SMS.
+    pub sms_url: String,
+    /// The JSON body POSTed to the SMS gateway; `{{message}}` becomes the alert's text.
+    pub sms_template: String,
+    /// SMTP server for e-mail alerts; empty: no e-mail.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls` (submission, port 587) or `tls` (implicit TLS, port 465).
+    pub smtp_tls: SmtpTls,
+    /// SMTP login; empty: no authentication.
+    pub smtp_user: String,
+    /// File holding the SMTP password (first line).
+    pub smtp_password_file: PathBuf,
+    pub smtp_from: String,
+    pub smtp_to: Vec<String>,
+    /// PEM file of the CA(s) the webhook, SMS gateway and SMTP servers must chain to (the only
+    /// ones trusted).
+    pub ca: PathBuf,
+    /// Seconds to wait for a channel to connect or answer.
+    pub timeout_secs: u32,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            webhooks: Vec::new(),
+            sms_url: String::new(),
+            sms_template: String::new(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_user: String::new(),
+            smtp_password_file: PathBuf::new(),
+            smtp_from: String::new(),
+            smtp_to: Vec::new(),
+            ca: PathBuf::new(),
+            timeout_secs: 10,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    Starttls,
+    Tls,
+}
+
+/// The district's endpoints other than the registry feed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct District {
+    /// `https://` URL visits are POSTed to in batches; trusted through `sync.ca`. Empty: none.
+    pub visits_url: String,
 }
 
 impl Default for School {
@@ -357,6 +423,7 @@ impl Config {
         }
         self.check_sync()?;
         self.check_privacy()?;
+        self.check_alerts()?;
         check_choices("visit.purposes", &self.visit.purposes)?;
         check_choices("visit.destinations", &self.visit.destinations)?;
         self.hardware.validate()?;
@@ -378,6 +445,77 @@ impl Config {
             return Err((
                 "sync.timeout_secs",
                 format!("{} is outside 1..=600 seconds", sync.timeout_secs),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_alerts(&self) -> Result<(), (&'static str, String)> {
+        let alerts = &self.alerts;
+        let https = |url: &str| url.starts_with("https://");
+        if !alerts.webhooks.iter().all(|u| https(u)) {
+            return Err((
+                "alerts.webhooks",
+                "each URL must start with https://".into(),
+            ));
+        }
+        if !alerts.sms_url.is_empty() {
+            if !https(&alerts.sms_url) {
+                return Err((
+                    "alerts.sms_url",
+                    "must start with https:// (or be empty)".into(),
+                ));
+            }
+            let body = alerts.sms_template.replace("{{message}}", "test");
+            if !alerts.sms_template.contains("{{message}}")
+                || serde_json::from_str::<serde_json::Value>(&body).is_err()
+            {
+                return Err((
+                    "alerts.sms_template",
+                    "must be a JSON body containing {{message}} (inside a string)".into(),
+                ));
+            }
+        }
+        if !alerts.smtp_host.is_empty() {
+            if alerts.smtp_from.trim().is_empty() {
+                return Err((
+                    "alerts.smtp_from",
+                    "must not be empty with smtp_host".into(),
+                ));
+            }
+            if alerts.smtp_to.is_empty() {
+                return Err(("alerts.smtp_to", "must list at least one address".into()));
+            }
+            if alerts.smtp_port == 0 {
+                return Err(("alerts.smtp_port", "must not be 0".into()));
+            }
+        }
+        let any = !alerts.webhooks.is_empty()
+            || !alerts.sms_url.is_empty()
+            || !alerts.smtp_host.is_empty();
+        if any && alerts.ca.as_os_str().is_empty() {
+            return Err((
+                "alerts.ca",
+                "must name the CA PEM file when an alert channel is configured".into(),
+            ));
+        }
+        if !(1..=120).contains(&alerts.timeout_secs) {
+            return Err((
+                "alerts.timeout_secs",
+                format!("{} is outside 1..=120 seconds", alerts.timeout_secs),
+            ));
+        }
+        let visits_url = &self.district.visits_url;
+        if !visits_url.is_empty() && !https(visits_url) {
+            return Err((
+                "district.visits_url",
+                "must start with https:// (or be empty)".into(),
+            ));
+        }
+        if !visits_url.is_empty() && self.sync.ca.as_os_str().is_empty() {
+            return Err((
+                "sync.ca",
+                "must name the district's CA when district.visits_url is set".into(),
             ));
         }
         Ok(())
@@ -581,6 +719,37 @@ public_key = ""
 max_registry_age_hours = 48
 # Seconds to wait for the feed server to connect or send the next bytes (1-600).
 timeout_secs = 30
+
+[alerts]
+# Silent alerts (flags and staff decisions: visitor name and date of birth, reason, time, kiosk,
+# operator, decision) go to EVERY channel configured here, through the database's outbox:
+# retried with backoff until each channel accepts them, never lost across restarts.
+# https:// webhooks, each POSTed the alert as JSON with an `Idempotency-Key` header.
+webhooks = []
+# An SMS gateway's https:// URL, and the JSON body POSTed to it: `{{message}}` becomes the
+# alert's text, e.g. '{"to": ["+15551234567"], "text": "{{message}}"}'. Empty: no SMS.
+sms_url = ""
+sms_template = ""
+# E-mail: the SMTP server (empty: no e-mail), its port, and "starttls" (port 587) or "tls"
+# (implicit TLS, port 465). Never sent in clear.
+smtp_host = ""
+smtp_port = 587
+smtp_tls = "starttls"
+# SMTP login (empty: none) and the file holding its password (first line; mode 0600).
+smtp_user = ""
+smtp_password_file = ""
+smtp_from = ""
+smtp_to = []
+# PEM file of the CA(s) the webhook, SMS and SMTP servers' certificates must chain to: the ONLY
+# ones trusted. Required once any channel above is set.
+ca = ""
+# Seconds to wait for a channel to connect or answer (1-120).
+timeout_secs = 10
+
+[district]
+# The district's https:// visit log: every sign-in and sign-out is POSTed there in batches
+# through the outbox (trusting `sync.ca`). Empty: visits stay on this kiosk.
+visits_url = ""
 
 # What a cleared visitor picks: why they came, then where they are going. Each list shows in
 # this order; `id` (lower-case letters, digits, -) names the button (`purpose:<id>`,

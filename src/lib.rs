@@ -12,6 +12,7 @@
 //! - [`app`]: the running kiosk: the flow wired to the store, hardware and UI.
 //! - [`ui`]: the Slint UI; the only module that touches generated UI types.
 
+pub mod alerts;
 pub mod app;
 pub mod badge;
 pub mod config;

@@ -57,6 +57,9 @@ enum Command {
     Audit(cli::privacy::AuditCommand),
     /// Delete visits (and, per policy, decisions) older than the retention period.
     Purge(cli::privacy::PurgeArgs),
+    /// Silent alerts and visit uploads waiting for delivery: send them now, or list them.
+    #[command(subcommand)]
+    Outbox(cli::outbox::OutboxCommand),
     /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
     #[command(hide = true)]
     HwDrill {
@@ -141,6 +144,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Key(command) => cli::privacy::key(command, args.config.as_deref()),
         Command::Audit(command) => cli::privacy::audit(command),
         Command::Purge(purge) => cli::privacy::purge(purge, args.config.as_deref()),
+        Command::Outbox(command) => cli::outbox::run(command, args.config.as_deref()),
         Command::HwDrill {
             pin_file,
             way,

@@ -15,8 +15,10 @@
 //! the evacuation list (printed on the badge printer) are read from the store's visits.
 
 pub mod console;
+pub mod devices;
 pub mod headless;
 pub mod script;
+pub mod watchdog;
 pub mod windowed;
 
 use std::fs::File;
@@ -30,15 +32,18 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use crate::badge::{self, Badge, BadgeLayout};
 use crate::config::Config;
 use crate::hw::sim::SimHardware;
-use crate::hw::{BadgePrinter, Lamp, PrintOutcome, Relay};
+use crate::hw::PrintOutcome;
+use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
-    Candidate, Effect, Event, Forget, Kiosk, Millis, Remembered, RosterLine, ScreeningFailed,
-    Settings, Source, VisitId,
+    Candidate, Effect, Event, Forget, InputPin, Kiosk, Millis, Remembered, RosterLine,
+    ScreeningFailed, Settings, Source, VisitId,
 };
 use crate::screening::Visitor;
 use crate::store::decisions::Decided;
 use crate::store::{self, Store};
+pub use devices::Devices;
+use devices::Hardware;
 
 /// A JSON-lines file the kiosk appends to, one complete line per record.
 struct JsonLines(File);
@@ -58,18 +63,29 @@ impl JsonLines {
     }
 }
 
+fn append(lines: &mut Option<JsonLines>, record: &impl Serialize) {
+    if let Some(lines) = lines {
+        lines.append(record);
+    }
+}
+
 /// The flow and everything it drives.
 pub struct KioskApp {
     kiosk: Kiosk,
-    store: Option<Store>,
-    hw: SimHardware,
+    /// Shared with the alert delivery thread, which uses only the outbox.
+    store: Option<std::sync::Arc<Store>>,
+    /// Alerts and visit uploads queued in the store's outbox, and their delivery thread.
+    outbox: crate::alerts::kiosk::KioskOutbox,
+    hw: Hardware,
     school: String,
     /// Wall-clock time at kiosk time 0: badges and audit lines need a date and a time.
     epoch: OffsetDateTime,
     now: Millis,
-    alerts: JsonLines,
-    audit: JsonLines,
-    visits: JsonLines,
+    /// The simulation's mirrors in its out directory; a real kiosk keeps everything in the
+    /// store (and alerts in its outbox).
+    alerts: Option<JsonLines>,
+    audit: Option<JsonLines>,
+    visits: Option<JsonLines>,
     /// Screen changes since the UI last looked.
     dirty: bool,
     /// Retention: personal records are purged once a day (the first tick of each date).
@@ -89,27 +105,62 @@ impl KioskApp {
         // The simulated printer is the configured model (a Brother QL with DK-1202 labels
         // unless the config names another), so its jobs are byte for byte the real ones.
         let hw = SimHardware::new(out, config.hardware.printer.kind)?;
-        let mut kiosk = Kiosk::new(Settings::new(config, config.sim_staff_pins()));
+        let mut app = KioskApp::with(
+            config,
+            config.sim_staff_pins(),
+            store,
+            Hardware::Sim(hw),
+            epoch,
+        );
+        app.alerts = Some(JsonLines::create(&out.join("alerts.jsonl"))?);
+        app.audit = Some(JsonLines::create(&out.join("audit.jsonl"))?);
+        app.visits = Some(JsonLines::create(&out.join("visits.jsonl"))?);
+        Ok(app)
+    }
+
+    /// The kiosk on the configured real devices ([`Devices::open`]); staff log in with the
+    /// configured PINs only.
+    pub fn real(
+        config: &Config,
+        store: Option<Store>,
+        devices: Devices,
+        epoch: OffsetDateTime,
+    ) -> KioskApp {
+        let staff = config.staff.pins.clone();
+        KioskApp::with(config, staff, store, Hardware::Real(devices), epoch)
+    }
+
+    fn with(
+        config: &Config,
+        staff: Vec<crate::config::StaffPin>,
+        store: Option<Store>,
+        hw: Hardware,
+        epoch: OffsetDateTime,
+    ) -> KioskApp {
+        let mut kiosk = Kiosk::new(Settings::new(config, staff));
+        let store = store.map(std::sync::Arc::new);
+        let outbox = crate::alerts::kiosk::KioskOutbox::start(config, store.as_ref());
         if let Some(store) = &store {
             match store.next_visit_number() {
                 Ok(next) => kiosk.resume_numbering(next),
                 Err(e) => tracing::error!("cannot read the visit numbers: {e}"),
             }
         }
-        Ok(KioskApp {
+        KioskApp {
             kiosk,
             store,
+            outbox,
             hw,
             school: config.school.name.clone(),
             epoch,
             now: 0,
-            alerts: JsonLines::create(&out.join("alerts.jsonl"))?,
-            audit: JsonLines::create(&out.join("audit.jsonl"))?,
-            visits: JsonLines::create(&out.join("visits.jsonl"))?,
+            alerts: None,
+            audit: None,
+            visits: None,
             dirty: true,
             privacy: config.privacy.clone(),
             purged_on: None,
-        })
+        }
     }
 
     pub fn kiosk(&self) -> &Kiosk {
@@ -167,32 +218,55 @@ impl KioskApp {
         }
     }
 
-    /// A payload from the (simulated) reader.
+    /// A payload as the reader would send it: through the simulated reader's framing, or
+    /// straight to the flow on real hardware (the developer's console).
     pub fn scan(&mut self, payload: &[u8]) {
-        use crate::hw::Reader;
-        self.hw.reader().scan(payload);
-        while let Some(frame) = self.hw.reader().try_frame() {
-            let result = match frame {
-                crate::hw::Frame::Scan(bytes) => {
-                    // A badge's sign-out QR code is ours, not an identity document.
-                    let text = String::from_utf8_lossy(&bytes);
-                    match VisitId::from_sign_out_code(&text) {
-                        Some(visit) if self.badge_is_genuine(&text) => {
-                            self.dispatch(Event::BadgeScanned { visit });
-                            continue;
-                        }
-                        // printed elsewhere or altered: it signs nobody out
-                        Some(_) => Err(ScanError::Unrecognised),
-                        None => identity::read_scan(&bytes, self.today()),
-                    }
-                }
-                crate::hw::Frame::Garbled(_) => {
-                    Err(ScanError::Garbled("the reader sent part of a scan".into()))
-                }
-            };
-            let today = self.today();
-            self.dispatch(Event::Scanned { result, today });
+        match &mut self.hw {
+            Hardware::Sim(sim) => sim.reader().scan(payload),
+            Hardware::Real(_) => return self.frame(Frame::Scan(payload.to_vec())),
         }
+        self.poll_devices();
+    }
+
+    /// Takes what the devices have sent since the last look: framed scans and input pin
+    /// changes. The UI loop calls this on every tick.
+    pub fn poll_devices(&mut self) {
+        // The loop is alive: a relay whose loop stops looking is forced off by itself.
+        let now = self.now;
+        self.hw.relay().feed_watchdog(now);
+        while let Some(frame) = self.hw.reader().try_frame() {
+            self.frame(frame);
+        }
+        while let Some(change) = self.hw.inputs().try_event() {
+            // A press of the panic button and a door opening are events; their release is not.
+            let pin = match change.input {
+                InputKind::Panic => InputPin::Panic,
+                InputKind::DoorPosition => InputPin::DoorOpened,
+            };
+            if change.active {
+                self.dispatch(Event::Input(pin));
+            }
+        }
+    }
+
+    fn frame(&mut self, frame: Frame) {
+        let result = match frame {
+            Frame::Scan(bytes) => {
+                // A badge's sign-out QR code is ours, not an identity document.
+                let text = String::from_utf8_lossy(&bytes);
+                match VisitId::from_sign_out_code(&text) {
+                    Some(visit) if self.badge_is_genuine(&text) => {
+                        return self.dispatch(Event::BadgeScanned { visit });
+                    }
+                    // printed elsewhere or altered: it signs nobody out
+                    Some(_) => Err(ScanError::Unrecognised),
+                    None => identity::read_scan(&bytes, self.today()),
+                }
+            }
+            Frame::Garbled(_) => Err(ScanError::Garbled("the reader sent part of a scan".into())),
+        };
+        let today = self.today();
+        self.dispatch(Event::Scanned { result, today });
     }
 
     /// Feeds one event in and carries out everything that follows from it.
@@ -231,6 +305,7 @@ impl KioskApp {
                 visitor,
                 document_last4,
             } => {
+                self.outbox.screening(visit, &visitor);
                 let result = self.screen(&visitor, document_last4.as_deref());
                 return Some(Event::Screened { visit, result });
             }
@@ -256,16 +331,23 @@ impl KioskApp {
                     tracing::error!("door relay: {e}");
                 }
             }
-            Effect::QueueAlert(alert) => self.alerts.append(&alert),
+            Effect::QueueAlert(alert) => {
+                append(&mut self.alerts, &alert);
+                let at = self.epoch + Duration::from_millis(alert.at_ms);
+                self.outbox.alert(self.store.as_deref(), &alert, at);
+            }
             Effect::SaveVisit(visit) => {
                 self.store_visit(&visit);
-                self.visits.append(&visit);
+                append(&mut self.visits, &visit);
             }
             Effect::SignOut { visit, at_ms } => {
                 self.store_sign_out(visit);
-                self.visits.append(&serde_json::json!({
-                    "visit": visit, "signed_out_ms": at_ms,
-                }));
+                append(
+                    &mut self.visits,
+                    &serde_json::json!({
+                        "visit": visit, "signed_out_ms": at_ms,
+                    }),
+                );
             }
             Effect::Remember(remembered) => self.remember(&remembered),
             Effect::ForgetDecisions(forget) => self.forget(&forget),
@@ -282,7 +364,7 @@ impl KioskApp {
                         tracing::error!("cannot write the audit trail: {e}");
                     }
                 }
-                self.audit.append(&audit);
+                append(&mut self.audit, &audit);
             }
         }
         self.dirty = true;
@@ -465,14 +547,15 @@ impl KioskApp {
             cleared_by: visit.cleared_by.clone(),
             signed_out: None,
         };
-        if let Err(e) = store.save_visit(&stored) {
+        if let Err(e) = self.outbox.save_visit(store, &stored) {
             tracing::error!("cannot save visit {}: {e}", visit.visit);
         }
     }
 
     fn store_sign_out(&self, visit: VisitId) {
         let Some(store) = &self.store else { return };
-        match store.sign_out(visit.0, &self.wall_clock_text()) {
+        let at = self.wall_clock_text();
+        match self.outbox.sign_out(store, visit.0, &at) {
             Ok(Some(_)) => {}
             Ok(None) => tracing::warn!("badge {visit} is not signed in here"),
             Err(e) => tracing::error!("cannot sign out visit {visit}: {e}"),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use slint::ComponentHandle;
 
 use super::script::{Gpio, Step};
+use super::watchdog::ServiceWatchdog;
 use super::KioskApp;
 use crate::kiosk::{Event, InputPin, Millis, Tap};
 use crate::ui::{self, AppWindow};
@@ -32,6 +33,8 @@ pub fn run(
     opened: impl FnOnce(),
 ) -> Result<(), WindowError> {
     let window = AppWindow::new().map_err(|e| WindowError(e.to_string()))?;
+    let mut watchdog = ServiceWatchdog::from_env();
+    watchdog.ready();
     opened();
     let start = Instant::now();
     let clock = move || Millis::try_from(start.elapsed().as_millis()).unwrap_or(Millis::MAX);
@@ -54,8 +57,11 @@ pub fn run(
     timer.start(slint::TimerMode::Repeated, TICK, {
         let (app, weak) = (app.clone(), window.as_weak());
         move || {
+            // The ping comes from the UI loop itself: a frozen UI stops it and systemd restarts.
+            watchdog.tick(Instant::now());
             let mut app = app.borrow_mut();
             app.advance_to(clock());
+            app.poll_devices();
             for step in console.try_iter() {
                 console_step(&mut app, step);
             }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use time::OffsetDateTime;
-use vestibule::app::{console, headless, script, windowed, KioskApp};
+use vestibule::app::{console, headless, script, windowed, Devices, KioskApp};
 use vestibule::config::Config;
 
 use super::registry::DbArg;
@@ -45,9 +45,12 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     if !args.sim {
-        return Err(Refusal(
-            "the kiosk runs on simulated hardware only so far: add --sim".into(),
-        ));
+        if args.headless {
+            return Err(Refusal(
+                "--headless scripts run on simulated hardware: add --sim".into(),
+            ));
+        }
+        return run_real(&args, config);
     }
     if !args.headless {
         return run_window(&args, config);
@@ -88,6 +91,29 @@ fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
              (samples/scans/*.txt), or a scripted event such as {{\"gpio\":\"panic\"}}"
         )
     })?)
+}
+
+/// `vestibule kiosk`: the kiosk on the devices `[hardware]` names, full screen on a Pi build
+/// (linuxkms) or in a window on a desktop build. Every device is opened before the screen:
+/// a missing or busy one stops the start with its name.
+fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
+    let config = Config::load(config, std::env::vars())?;
+    if config.staff.pins.is_empty() {
+        return Err(Refusal(
+            "no staff PIN is configured: add [[staff.pins]] entries (vestibule config hash-pin)"
+                .into(),
+        ));
+    }
+    // Before the relay exists: a panic or SIGTERM from here on leaves the door locked.
+    vestibule::hw::failsafe::install()
+        .map_err(|e| Refusal(format!("cannot install the door relay fail-safe: {e}")))?;
+    let store = super::privacy::open_with(&args.db, &config)?;
+    let devices = Devices::open(&config.hardware).map_err(|e| Refusal(e.to_string()))?;
+    let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
+    let app = KioskApp::real(&config, Some(store), devices, epoch);
+    // No console: scans come from the reader, taps from the touch screen.
+    let (_no_console, console) = std::sync::mpsc::channel();
+    Ok(windowed::run(app, &config.school.name, console, || {})?)
 }
 
 /// `vestibule config hash-pin --operator NAME`: the PIN never appears on a command line (shell

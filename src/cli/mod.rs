@@ -5,6 +5,7 @@ pub mod badge;
 pub mod doctor;
 pub mod id;
 pub mod kiosk;
+pub mod outbox;
 pub mod privacy;
 pub mod registry;
 pub mod screen;

@@ -69,11 +69,17 @@ const MANIFEST_LIMIT: u64 = 1 << 20;
 
 /// Fetches, verifies and installs the feed's latest release into the database at `db`.
 pub fn sync(db: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
+    let store = Store::open(db)?;
+    sync_store(&store, &state_dir(db), settings)
+}
+
+/// [`sync`] into a store this process already has open (a running kiosk, whose screeners keep
+/// answering from the old registry until the import commits); `dir` is [`state_dir`].
+pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
     let key = super::keys::parse_public(&settings.public_key)?;
     let feed = Feed::new(settings)?;
     let bytes = feed.small(MANIFEST_FILE)?;
     let manifest = manifest::open(&bytes, &key)?;
-    let store = Store::open(db)?;
     let installed = schema::meta_value(&store.db(), FEED_SERIAL)?;
     if manifest.serial < installed {
         return Err(FeedError::Replay {
@@ -82,23 +88,24 @@ pub fn sync(db: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
         });
     }
     if manifest.serial == installed {
-        set_meta(&store, &[(FEED_SYNCED_AT, super::now_unix())])?;
+        set_meta(store, &[(FEED_SYNCED_AT, super::now_unix())])?;
         return Ok(Outcome::Current { serial: installed });
     }
-    let dir = state_dir(db);
-    std::fs::create_dir_all(&dir).map_err(FeedError::io(dir.display()))?;
-    let (snapshot, via, downloaded) = fetch(&feed, &dir, &manifest, installed)?;
+    std::fs::create_dir_all(dir).map_err(FeedError::io(dir.display()))?;
+    let (snapshot, via, downloaded) = fetch(&feed, dir, &manifest, installed)?;
     let input = File::open(&snapshot).map_err(FeedError::io(snapshot.display()))?;
     let decoder = zstd::Decoder::new(input).map_err(FeedError::io(snapshot.display()))?;
+    let started = std::time::Instant::now();
     let summary = store.import_registry(BufReader::with_capacity(1 << 20, decoder))?;
+    tracing::debug!("imported in {:.2} s", started.elapsed().as_secs_f64());
     set_meta(
-        &store,
+        store,
         &[
             (FEED_SERIAL, manifest.serial),
             (FEED_SYNCED_AT, super::now_unix()),
         ],
     )?;
-    keep_installed(&dir, &snapshot, &manifest)?;
+    keep_installed(dir, &snapshot, &manifest)?;
     Ok(Outcome::Installed {
         serial: manifest.serial,
         previous: installed,
@@ -151,8 +158,13 @@ fn fetch(
     if let Some(delta) = &manifest.delta {
         if installed > 0 && delta.base_serial == installed && base_matches(dir, installed, delta) {
             let patch = feed.download(dir, &delta.file, delta.size, &delta.sha256)?;
+            let started = std::time::Instant::now();
             match rebuild(dir, &patch, manifest) {
                 Ok(snapshot) => {
+                    tracing::debug!(
+                        "registry rebuilt from the delta in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
                     let _ = std::fs::remove_file(&patch);
                     return Ok((snapshot, Via::Delta, delta.size));
                 }
@@ -232,25 +244,8 @@ impl Feed {
                 "the feed URL must start with https:// (got `{base}`): set sync.url or --url"
             )));
         }
-        let tls = ureq::tls::TlsConfig::builder()
-            .provider(ureq::tls::TlsProvider::Rustls)
-            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(ca_certificates(
-                &settings.ca,
-            )?)))
-            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .build();
-        let config = ureq::Agent::config_builder()
-            .https_only(true)
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .tls_config(tls)
-            .timeout_connect(Some(settings.timeout))
-            .timeout_per_read(Some(settings.timeout))
-            .timeout_recv_response(Some(settings.timeout))
-            .user_agent(concat!("vestibule/", env!("CARGO_PKG_VERSION")))
-            .build();
         Ok(Feed {
-            agent: ureq::Agent::new_with_config(config),
+            agent: https_agent(&settings.ca, settings.timeout)?,
             base,
             ca: settings.ca.clone(),
         })
@@ -447,6 +442,32 @@ fn remove_other_parts(dir: &Path, keep: &Path) {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// An HTTPS-only agent (ureq on rustls with the ring provider) trusting only the CAs in the PEM
+/// file `ca`; no redirects; HTTP error statuses are answers, not errors. Also the alert channels'.
+pub(crate) fn https_agent(
+    ca: &Path,
+    timeout: std::time::Duration,
+) -> Result<ureq::Agent, FeedError> {
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(ureq::tls::RootCerts::Specific(Arc::new(ca_certificates(
+            ca,
+        )?)))
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .build();
+    let config = ureq::Agent::config_builder()
+        .https_only(true)
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .tls_config(tls)
+        .timeout_connect(Some(timeout))
+        .timeout_per_read(Some(timeout))
+        .timeout_recv_response(Some(timeout))
+        .user_agent(concat!("vestibule/", env!("CARGO_PKG_VERSION")))
+        .build();
+    Ok(ureq::Agent::new_with_config(config))
 }
 
 /// The certificates of the CA file. ureq would skip ones rustls cannot parse and trust none;

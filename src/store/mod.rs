@@ -13,6 +13,7 @@
 //!   give access to the personal tables.
 //! - [`audit`]: the hash-chained audit trail and its check.
 //! - [`purge`]: retention (old visits and decisions deleted) and key rotation.
+//! - [`outbox`]: alerts and visit uploads waiting for delivery, sealed, one entry per channel.
 //!
 //! Atomic replacement: an import writes the new registry and its index inside ONE redb write
 //! transaction. redb is copy-on-write, so the new tables are built beside the live ones and the
@@ -23,6 +24,7 @@ pub mod audit;
 pub mod crypto;
 pub mod decisions;
 pub mod import;
+pub mod outbox;
 pub mod purge;
 pub mod redb_index;
 pub mod schema;

@@ -273,6 +273,8 @@ impl Store {
                 blocked.insert(token.as_str(), value.as_str())?;
                 summary.blocks += 1;
             }
+            // Alerts still waiting for delivery carry names too.
+            super::outbox::reseal_outbox(&write, &old, &sealer)?;
             write
                 .open_table(META)?
                 .insert(META_DATA_KEY_ID, sealer.key_id())?;

@@ -12,6 +12,8 @@
 //! | `audit` | sequence | one JSON line per event, hash-chained (`seq`, `prev`, `hash`) |
 //! | `visits` | visit number | sealed JSON ([`super::visits::StoredVisit`]) |
 //! | `blocked` | identity token | sealed JSON: identity and the block |
+//! | `outbox` | entry number | sealed JSON: idempotency key and message ([`super::outbox`]) |
+//! | `outbox_due` | entry number | `(next_at_ms, attempts, channel, created_ms)`, in clear |
 //!
 //! "Sealed": AES-256-GCM under the data key ([`super::crypto`]); "identity token": HMAC-SHA256
 //! of the identity key under a key derived from the data key. `meta` also holds

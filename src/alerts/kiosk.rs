@@ -1,0 +1,177 @@
+//! The running kiosk's side of the outbox: [`crate::app::KioskApp`] hands it each alert, visit
+//! and sign-out; it queues them in the store (a visit and its upload in one transaction) and
+//! wakes the [`Delivery`] thread, so an alert leaves as soon as it is committed.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::{alert_channels, visit_channels, AlertMessage, AlertRecord, Channels, Delivery};
+use super::{Outgoing, VisitEvent};
+use crate::config::Config;
+use crate::kiosk::{Alert, VisitId};
+use crate::screening::Visitor;
+use crate::store::visits::StoredVisit;
+use crate::store::Store;
+
+/// How many recent visitors' names are remembered for the alerts about them (a flag comes
+/// with the screening; a staff decision may come some visits later).
+const RECENT: usize = 32;
+
+/// Queues alerts and visit uploads, and runs their delivery.
+pub struct KioskOutbox {
+    alert_channels: Vec<String>,
+    visit_channels: Vec<String>,
+    school: String,
+    kiosk: String,
+    /// Visit -> (name as staff read it, date of birth): what the alerts about it carry.
+    recent: VecDeque<(VisitId, String, Option<String>)>,
+    delivery: Option<Delivery>,
+}
+
+impl KioskOutbox {
+    /// Starts delivery when the config names a channel and the store has the data key. A
+    /// channel that cannot be set up (a missing CA file) is logged; its alerts still queue and
+    /// wait for a restart with the config fixed.
+    pub fn start(config: &Config, store: Option<&Arc<Store>>) -> KioskOutbox {
+        let with_key = store.filter(|s| s.key_id().is_some());
+        let delivery = match (with_key, Channels::from_config(config)) {
+            (Some(store), Ok(channels)) if !channels.is_empty() => {
+                Some(Delivery::start(store.clone(), channels))
+            }
+            (Some(_), Err(e)) => {
+                tracing::error!("alert delivery is off: {e}; alerts wait in the outbox");
+                None
+            }
+            _ => None,
+        };
+        KioskOutbox {
+            alert_channels: alert_channels(config),
+            visit_channels: visit_channels(config),
+            school: config.school.name.clone(),
+            kiosk: config.kiosk.name.clone(),
+            recent: VecDeque::new(),
+            delivery,
+        }
+    }
+
+    /// A visitor is being screened: remember who, for the alerts about this visit.
+    pub fn screening(&mut self, visit: VisitId, visitor: &Visitor) {
+        let mut name = visitor.last_name.clone();
+        let given: Vec<&str> = [&visitor.first_name, &visitor.middle_name, &visitor.suffix]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(String::as_str)
+            .collect();
+        if !given.is_empty() {
+            name.push_str(", ");
+            name.push_str(&given.join(" "));
+        }
+        let dob = visitor.dob.map(crate::store::schema::iso);
+        self.recent.retain(|(v, _, _)| *v != visit);
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((visit, name, dob));
+    }
+
+    /// Queues `alert` (raised at wall-clock `at`) on every alert channel.
+    pub fn alert(&self, store: Option<&Store>, alert: &Alert, at: OffsetDateTime) {
+        let (Some(store), false) = (store, self.alert_channels.is_empty()) else {
+            return;
+        };
+        let visitor = alert
+            .visit
+            .and_then(|v| self.recent.iter().find(|(id, _, _)| *id == v));
+        let message = AlertMessage {
+            kind: alert.kind.to_owned(),
+            at: at.format(&Rfc3339).unwrap_or_default(),
+            school: self.school.clone(),
+            kiosk: alert.kiosk.clone(),
+            visit: alert.visit.map(|v| v.to_string()),
+            visitor_name: visitor.map(|(_, name, _)| name.clone()),
+            visitor_dob: visitor.and_then(|(_, _, dob)| dob.clone()),
+            records: alert
+                .records
+                .iter()
+                .map(|r| AlertRecord {
+                    source: match r.source {
+                        crate::kiosk::Source::Registry => "registry".into(),
+                        crate::kiosk::Source::Watchlist => "watchlist".into(),
+                    },
+                    record_id: r.record_id.clone(),
+                    list: r.list.clone(),
+                    action: r.action.clone(),
+                })
+                .collect(),
+            decision: alert.decision.map(|d| d.as_str().to_owned()),
+            operator: alert.operator.clone(),
+        };
+        let body = serde_json::to_value(Outgoing::Alert(message)).expect("alerts serialise");
+        match store.enqueue(&self.alert_channels, &body, super::now_ms()) {
+            Ok(_) => self.wake(),
+            Err(e) => tracing::error!("cannot queue a {} alert: {e}", alert.kind),
+        }
+    }
+
+    /// Saves a visit, with its upload to the district in the same transaction.
+    pub fn save_visit(
+        &self,
+        store: &Store,
+        visit: &StoredVisit,
+    ) -> Result<(), crate::store::StoreError> {
+        if self.visit_channels.is_empty() {
+            return store.save_visit(visit);
+        }
+        let body = self.visit_event("signed-in", visit);
+        store.save_visit_queued(visit, &self.visit_channels, &body, super::now_ms())?;
+        self.wake();
+        Ok(())
+    }
+
+    /// Signs a visit out, with its upload in the same transaction.
+    pub fn sign_out(
+        &self,
+        store: &Store,
+        visit: u32,
+        at: &str,
+    ) -> Result<Option<StoredVisit>, crate::store::StoreError> {
+        if self.visit_channels.is_empty() {
+            return store.sign_out(visit, at);
+        }
+        let signed = store.sign_out_queued(
+            visit,
+            at,
+            &self.visit_channels,
+            |v| self.visit_event("signed-out", v),
+            super::now_ms(),
+        )?;
+        self.wake();
+        Ok(signed)
+    }
+
+    fn visit_event(&self, event: &str, v: &StoredVisit) -> serde_json::Value {
+        let event = VisitEvent {
+            event: event.to_owned(),
+            school: self.school.clone(),
+            kiosk: self.kiosk.clone(),
+            visit: VisitId(v.visit).to_string(),
+            visitor_name: v.visitor_name.clone(),
+            signed_in: v.signed_in.clone(),
+            signed_out: v.signed_out.clone(),
+            purpose: v.purpose.clone(),
+            destination: v.destination.clone(),
+            no_id: v.no_id,
+            cleared_by: v.cleared_by.clone(),
+        };
+        serde_json::to_value(Outgoing::Visit(event)).expect("visits serialise")
+    }
+
+    fn wake(&self) {
+        if let Some(delivery) = &self.delivery {
+            delivery.wake();
+        }
+    }
+}

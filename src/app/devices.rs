@@ -1,0 +1,77 @@
+//! The devices a running kiosk drives: the simulated set (`--sim`: every action logged to
+//! `hardware.jsonl`) or the real ones the `[hardware]` config names, opened through
+//! [`crate::hw::board`]. The app talks to either through the same `hw` traits.
+
+use crate::hw::board::{self, DeviceError};
+use crate::hw::config::Hardware as HardwareConfig;
+use crate::hw::sim::SimHardware;
+use crate::hw::{BadgePrinter, Inputs, Lamp, Reader, Relay};
+
+/// The configured real devices, each behind its trait.
+pub struct Devices {
+    pub relay: Box<dyn Relay + Send>,
+    pub lamp: Box<dyn Lamp + Send>,
+    pub printer: Box<dyn BadgePrinter + Send>,
+    pub reader: Box<dyn Reader + Send>,
+    pub inputs: Box<dyn Inputs + Send>,
+}
+
+impl Devices {
+    /// Opens every configured device; the first one missing or busy is the error, by name.
+    /// The relay comes up locked, the lamp off.
+    pub fn open(config: &HardwareConfig) -> Result<Devices, DeviceError> {
+        let gpio = board::open_gpio(config)?;
+        let reader = board::open_reader(config)?;
+        let printer = board::open_printer(config)?;
+        Ok(Devices {
+            relay: gpio.relay,
+            lamp: gpio.lamp,
+            printer: Box::new(printer),
+            reader: Box::new(reader),
+            inputs: gpio.inputs,
+        })
+    }
+}
+
+/// Simulated or real.
+pub(super) enum Hardware {
+    Sim(SimHardware),
+    Real(Devices),
+}
+
+impl Hardware {
+    pub(super) fn relay(&mut self) -> &mut dyn Relay {
+        match self {
+            Hardware::Sim(sim) => sim.relay(),
+            Hardware::Real(devices) => devices.relay.as_mut(),
+        }
+    }
+
+    pub(super) fn lamp(&mut self) -> &mut dyn Lamp {
+        match self {
+            Hardware::Sim(sim) => sim.lamp(),
+            Hardware::Real(devices) => devices.lamp.as_mut(),
+        }
+    }
+
+    pub(super) fn printer(&mut self) -> &mut dyn BadgePrinter {
+        match self {
+            Hardware::Sim(sim) => sim.printer(),
+            Hardware::Real(devices) => devices.printer.as_mut(),
+        }
+    }
+
+    pub(super) fn reader(&mut self) -> &mut dyn Reader {
+        match self {
+            Hardware::Sim(sim) => sim.reader(),
+            Hardware::Real(devices) => devices.reader.as_mut(),
+        }
+    }
+
+    pub(super) fn inputs(&mut self) -> &mut dyn Inputs {
+        match self {
+            Hardware::Sim(sim) => sim.inputs(),
+            Hardware::Real(devices) => devices.inputs.as_mut(),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The kiosk on configured devices (what `vestibule kiosk` runs without `--sim`): the reader
+//! is a real pseudo-terminal, the printer a device file, opened from the `[hardware]` config
+//! by `Devices::open`; the flow runs from a scan written on the terminal to a printed badge.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serialport::{SerialPort, TTYPort};
+use vestibule::app::{Devices, KioskApp};
+use vestibule::config::Config;
+use vestibule::hw::config::GpioBackend;
+use vestibule::kiosk::{Event, Screen, Tap};
+
+const MORGAN: &[u8] = include_bytes!("fixtures/aamva/v09-pa.txt");
+
+fn tap(label: &str) -> Event {
+    Event::Tap(Tap::from_label(label).unwrap())
+}
+
+/// Polls the devices the way the UI loop does until the flow shows `screen`.
+fn wait_for(app: &mut KioskApp, screen: Screen) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while app.kiosk().screen() != screen {
+        assert!(
+            Instant::now() < deadline,
+            "still on {:?}",
+            app.kiosk().screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        app.poll_devices();
+    }
+}
+
+#[test]
+fn a_scan_on_the_serial_reader_ends_in_a_badge_on_the_printer_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut scanner, slave) = TTYPort::pair().expect("a pseudo-terminal");
+    let printer = dir.path().join("lp0");
+    std::fs::write(&printer, b"").unwrap();
+    let mut config = Config::default();
+    config.hardware.gpio = GpioBackend::None;
+    config.hardware.reader.device = slave.name().expect("the terminal's name").into();
+    config.hardware.printer.device = printer.display().to_string();
+    config.hardware.printer.status = false;
+    let devices = Devices::open(&config.hardware).expect("every device opens");
+    let mut app = KioskApp::real(&config, None, devices, time::OffsetDateTime::now_utc());
+
+    scanner.write_all(MORGAN).unwrap();
+    scanner.flush().unwrap();
+    wait_for(&mut app, Screen::Purpose);
+    app.dispatch(tap("purpose:visitor"));
+    app.dispatch(tap("destination:library"));
+    assert_eq!(app.kiosk().screen(), Screen::DoorOpen);
+    let job = std::fs::read(&printer).unwrap();
+    assert!(
+        job.len() > 10_000,
+        "a Brother raster job: {} bytes",
+        job.len()
+    );
+    drop(slave);
+}
+
+#[test]
+fn a_missing_reader_is_named_at_start() {
+    let mut config = Config::default();
+    config.hardware.gpio = GpioBackend::None;
+    config.hardware.reader.device = "/dev/ttyVESTIBULE-none".into();
+    let err = Devices::open(&config.hardware).err().expect("refused");
+    let text = err.to_string();
+    assert!(text.starts_with("ID reader: "), "{text}");
+}
