@@ -409,7 +409,8 @@ pub struct DbFacts {
     pub imported_at: Option<i64>,
 }
 
-/// A registry older than this is a WARN.
+/// A registry older than this is a WARN unless the config says otherwise
+/// (`sync.max_registry_age_hours`, 48 by default).
 pub const REGISTRY_STALE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// How [`database_facts`] says the file is not there.
@@ -432,8 +433,8 @@ pub fn check_database(path: &str, opened: &Result<DbFacts, String>) -> Check {
     }
 }
 
-/// The registry is present and fresh enough, as of `now` (Unix seconds).
-pub fn check_registry(opened: &Result<DbFacts, String>, now: i64) -> Check {
+/// The registry is present and younger than `stale`, as of `now` (Unix seconds).
+pub fn check_registry(opened: &Result<DbFacts, String>, now: i64, stale: Duration) -> Check {
     let facts = match opened {
         Ok(facts) => facts,
         Err(_) => {
@@ -469,11 +470,11 @@ pub fn check_registry(opened: &Result<DbFacts, String>, now: i64) -> Check {
     }
     let age = Duration::from_secs(age.max(0) as u64);
     let text = format!("{size}, imported {} ago", human(age));
-    if age > REGISTRY_STALE {
+    if age > stale {
         Check::warn(
             "registry",
-            text,
-            "import the latest registry (is the nightly import running?)",
+            format!("{text}, older than the {} allowed", human(stale)),
+            "check the registry sync (`vestibule registry sync`, sync.url) or import the latest registry",
         )
     } else {
         Check::pass("registry", text)
@@ -688,22 +689,36 @@ mod tests {
             })
         };
         assert_eq!(
-            check_registry(&facts(0, Some(now)), now).status,
+            check_registry(&facts(0, Some(now)), now, REGISTRY_STALE).status,
             Status::Fail
         );
-        assert_eq!(check_registry(&facts(5, None), now).status, Status::Warn);
-        let fresh = check_registry(&facts(5, Some(now - 3 * 3600)), now);
+        assert_eq!(
+            check_registry(&facts(5, None), now, REGISTRY_STALE).status,
+            Status::Warn
+        );
+        let fresh = check_registry(&facts(5, Some(now - 3 * 3600)), now, REGISTRY_STALE);
         assert_eq!(fresh.status, Status::Pass);
         assert!(fresh.reason.contains("imported 3 h ago"), "{fresh}");
-        let stale = check_registry(&facts(5, Some(now - 9 * 86_400)), now);
+        let stale = check_registry(&facts(5, Some(now - 9 * 86_400)), now, REGISTRY_STALE);
         assert_eq!(stale.status, Status::Warn);
         assert!(stale.reason.contains("9 days"), "{stale}");
         assert_eq!(
-            check_registry(&facts(5, Some(now + 86_400)), now).status,
+            check_registry(&facts(5, Some(now + 86_400)), now, REGISTRY_STALE).status,
             Status::Warn
         );
+        // the sync's limit (48 h by default) makes a 3-day-old registry stale
+        let two_days = Duration::from_secs(48 * 3600);
+        let old = check_registry(&facts(5, Some(now - 3 * 86_400)), now, two_days);
+        assert_eq!(old.status, Status::Warn);
+        assert!(
+            old.reason.contains("older than the 2 days allowed"),
+            "{old}"
+        );
         let closed = Err("database x: locked".to_string());
-        assert_eq!(check_registry(&closed, now).status, Status::Fail);
+        assert_eq!(
+            check_registry(&closed, now, REGISTRY_STALE).status,
+            Status::Fail
+        );
         assert_eq!(check_database("x", &closed).status, Status::Fail);
     }
 

@@ -30,7 +30,7 @@ fn import_records_its_time_and_a_failed_import_keeps_the_old_one() {
     assert!((before..=now()).contains(&at), "{at} not in {before}..");
     assert_eq!((facts.rows, facts.people), (1, 1));
     assert_eq!(
-        doctor::check_registry(&Ok(facts.clone()), now()).status,
+        doctor::check_registry(&Ok(facts.clone()), now(), doctor::REGISTRY_STALE).status,
         Status::Pass
     );
 
@@ -52,7 +52,7 @@ fn an_empty_database_has_no_registry_and_no_import_time() {
     let facts = doctor::database_facts(&path).unwrap();
     assert_eq!((facts.rows, facts.imported_at), (0, None));
     assert_eq!(
-        doctor::check_registry(&Ok(facts), now()).status,
+        doctor::check_registry(&Ok(facts), now(), doctor::REGISTRY_STALE).status,
         Status::Fail
     );
     let missing = doctor::database_facts(&dir.path().join("nope.redb"));

@@ -93,9 +93,15 @@ pub fn run(args: DoctorArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
     let shown = db.display().to_string();
     let facts = doctor::database_facts(&db);
     report.checks.push(doctor::check_database(&shown, &facts));
+    let stale = match &loaded {
+        Ok(config) => {
+            std::time::Duration::from_secs(u64::from(config.sync.max_registry_age_hours) * 3600)
+        }
+        Err(_) => doctor::REGISTRY_STALE,
+    };
     report
         .checks
-        .push(doctor::check_registry(&facts, now.unix_timestamp()));
+        .push(doctor::check_registry(&facts, now.unix_timestamp(), stale));
     report.checks.push(doctor::check_clock(now));
     let dir = match db.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
