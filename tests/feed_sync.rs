@@ -283,3 +283,54 @@ fn a_download_cut_mid_way_resumes_on_the_next_sync() {
     assert!(is_flagged(&w.db(), &ADDED));
     assert!(!is_flagged(&w.db(), &LEAVING));
 }
+
+#[test]
+fn the_running_kiosk_syncs_by_itself_through_its_own_store() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use vestibule::feed::background::RegistrySync;
+    use vestibule::feed::sync::{installed, state_dir, Settings};
+
+    let w = World::new();
+    w.publish("feed", V1, None);
+    let store = Arc::new(vestibule::store::Store::open(&w.db()).unwrap());
+    let settings = Settings {
+        url: format!("{}/feed", w.server.url),
+        ca: w.ca_file.clone(),
+        public_key: w.public.clone(),
+        timeout: Duration::from_secs(10),
+    };
+    let sync = RegistrySync::start(
+        store.clone(),
+        state_dir(&w.db()),
+        settings,
+        Duration::from_secs(3600),
+    );
+    // The first round runs at start; the kiosk's store screens the new registry once it lands.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while installed(&store).unwrap().0 == 0 {
+        assert!(Instant::now() < deadline, "no release installed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(sync);
+    let screener = store.screener().unwrap();
+    let known = vestibule::screening::Visitor {
+        last_name: KNOWN.last.into(),
+        first_name: KNOWN.first.into(),
+        middle_name: String::new(),
+        suffix: String::new(),
+        dob: Some(
+            time::Date::parse(
+                KNOWN.dob,
+                &time::format_description::well_known::Iso8601::DATE,
+            )
+            .unwrap(),
+        ),
+        sex: None,
+    };
+    let flags = screener.screen(&known, None).unwrap();
+    assert!(
+        flags.iter().any(|f| f.candidate.record_id == KNOWN.id),
+        "{flags:?}"
+    );
+}

@@ -163,6 +163,12 @@ impl KioskApp {
         }
     }
 
+    /// The store the kiosk screens against and records into, shared with its background
+    /// threads (alert delivery, registry sync).
+    pub fn store(&self) -> Option<std::sync::Arc<Store>> {
+        self.store.clone()
+    }
+
     pub fn kiosk(&self) -> &Kiosk {
         &self.kiosk
     }

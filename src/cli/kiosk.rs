@@ -8,6 +8,7 @@ use clap::Args;
 use time::OffsetDateTime;
 use vestibule::app::{console, headless, script, windowed, Devices, KioskApp};
 use vestibule::config::Config;
+use vestibule::feed::background::RegistrySync;
 
 use super::registry::DbArg;
 use super::Refusal;
@@ -111,6 +112,20 @@ fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     let devices = Devices::open(&config.hardware).map_err(|e| Refusal(e.to_string()))?;
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
     let app = KioskApp::real(&config, Some(store), devices, epoch);
+    // The registry stays current while the kiosk holds the database (see feed::background).
+    let _sync = (!config.sync.url.is_empty())
+        .then(|| app.store())
+        .flatten()
+        .map(|store| {
+            let settings = vestibule::feed::sync::Settings {
+                url: config.sync.url.clone(),
+                ca: config.sync.ca.clone(),
+                public_key: config.sync.public_key.clone(),
+                timeout: std::time::Duration::from_secs(u64::from(config.sync.timeout_secs)),
+            };
+            let dir = vestibule::feed::sync::state_dir(&args.db.path);
+            RegistrySync::start(store, dir, settings, vestibule::feed::background::EVERY)
+        });
     // No console: scans come from the reader, taps from the touch screen.
     let (_no_console, console) = std::sync::mpsc::channel();
     Ok(windowed::run(app, &config.school.name, console, || {})?)

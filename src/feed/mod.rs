@@ -11,6 +11,7 @@
 //! Every refusal happens before the store's import begins, and the import itself is one redb
 //! transaction: whatever goes wrong, the registry that answered before keeps answering.
 
+pub mod background;
 pub mod keys;
 pub mod manifest;
 pub mod publish;
