@@ -45,6 +45,9 @@ enum Command {
     Badge(BadgeCommand),
     /// Run the kiosk (so far: scripted and headless against simulated hardware).
     Kiosk(cli::kiosk::KioskArgs),
+    /// For technicians: install a kiosk's provisioning file (first boot).
+    #[command(subcommand)]
+    Provision(cli::provision::ProvisionCommand),
     /// Who is in the building now (roster, evacuation list), or every visit with --all.
     Visits(cli::visits::VisitsArgs),
     /// For technicians: check every configured device, the database, the clock and the disk.
@@ -138,6 +141,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Screen(screen) => cli::screen::run(screen, args.config.as_deref()),
         Command::Decision(command) => cli::screen::decide(command, args.config.as_deref()),
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
+        Command::Provision(command) => cli::provision::run(command),
         Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
         Command::Visits(visits) => cli::visits::run(visits, args.config.as_deref()),
         Command::Doctor(doctor) => cli::doctor::run(doctor, args.config.as_deref()),

@@ -7,6 +7,7 @@ pub mod id;
 pub mod kiosk;
 pub mod outbox;
 pub mod privacy;
+pub mod provision;
 pub mod registry;
 pub mod screen;
 pub mod visits;
