@@ -59,16 +59,12 @@ impl KioskOutbox {
 
     /// A visitor is being screened: remember who, for the alerts about this visit.
     pub fn screening(&mut self, visit: VisitId, visitor: &Visitor) {
-        let mut name = visitor.last_name.clone();
-        let given: Vec<&str> = [&visitor.first_name, &visitor.middle_name, &visitor.suffix]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .map(String::as_str)
-            .collect();
-        if !given.is_empty() {
-            name.push_str(", ");
-            name.push_str(&given.join(" "));
-        }
+        let name = crate::screening::listed_name(
+            &visitor.last_name,
+            &visitor.first_name,
+            &visitor.middle_name,
+            &visitor.suffix,
+        );
         let dob = visitor.dob.map(crate::store::schema::iso);
         self.recent.retain(|(v, _, _)| *v != visit);
         if self.recent.len() == RECENT {

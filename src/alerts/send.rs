@@ -194,14 +194,7 @@ fn post(agent: Option<&ureq::Agent>, url: &str, key: &str, body: &[u8]) -> Resul
 
 /// One line for a failed request: TLS trust, or reachability.
 fn http_reason(url: &str, e: &ureq::Error) -> String {
-    let tls = match e {
-        ureq::Error::Rustls(t) => Some(t.to_string()),
-        ureq::Error::Io(io) => io
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            .map(|t| t.to_string()),
-        _ => None,
-    };
+    let tls = crate::feed::sync::tls_failure(e);
     match tls {
         Some(tls) => {
             format!("{url}: TLS refused ({tls}): the certificate must chain to the configured CA")

@@ -599,16 +599,12 @@ impl KioskApp {
 /// A store flag as the staff screen shows it.
 fn candidate(flag: &store::Flag) -> Candidate {
     let row = &flag.candidate.name;
-    let mut name = row.last_name.clone();
-    let given: Vec<&str> = [&row.first_name, &row.middle_name, &row.suffix]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .map(String::as_str)
-        .collect();
-    if !given.is_empty() {
-        name.push_str(", ");
-        name.push_str(&given.join(" "));
-    }
+    let name = crate::screening::listed_name(
+        &row.last_name,
+        &row.first_name,
+        &row.middle_name,
+        &row.suffix,
+    );
     Candidate {
         source: match flag.source {
             store::Source::Registry => Source::Registry,

@@ -384,15 +384,7 @@ impl Feed {
 
     /// One line for a request that failed: TLS trust, reachability, or the rest.
     fn refusal(&self, url: &str, e: ureq::Error) -> FeedError {
-        let tls = match &e {
-            ureq::Error::Rustls(t) => Some(t.to_string()),
-            ureq::Error::Io(io) => io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                .map(|t| t.to_string()),
-            _ => None,
-        };
-        if let Some(tls) = tls {
+        if let Some(tls) = tls_failure(&e) {
             return FeedError::Tls(format!(
                 "{url}: TLS refused ({tls}): the server's certificate must chain to the provisioned CA {}",
                 self.ca.display()
@@ -498,6 +490,19 @@ fn ca_certificates(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>, 
         )));
     }
     Ok(certs)
+}
+
+/// The TLS reason a request failed, when it was TLS (a certificate from another CA, ...): the
+/// one line a technician needs, for the feed and the alert channels alike.
+pub(crate) fn tls_failure(e: &ureq::Error) -> Option<String> {
+    match e {
+        ureq::Error::Rustls(t) => Some(t.to_string()),
+        ureq::Error::Io(io) => io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .map(|t| t.to_string()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

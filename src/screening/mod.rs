@@ -100,6 +100,19 @@ const LAST: u8 = 1;
 const FIRST: u8 = 2;
 const MIDDLE: u8 = 4;
 
+/// A name as lists print it: `LAST, FIRST MIDDLE SUFFIX` (the given names that exist).
+pub fn listed_name(last: &str, first: &str, middle: &str, suffix: &str) -> String {
+    let given: Vec<&str> = [first, middle, suffix]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if given.is_empty() {
+        last.to_owned()
+    } else {
+        format!("{last}, {}", given.join(" "))
+    }
+}
+
 /// Every record the visitor matches at or above [`THRESHOLD`], best first.
 pub fn screen<I: RegistryIndex>(index: &I, visitor: &Visitor) -> Result<Vec<Candidate>, I::Error> {
     let subject = visitor.subject();
