@@ -328,11 +328,13 @@ impl KioskApp {
                 }
             }
             Effect::Lamp { on } => {
-                // The flow's lamp is the lockdown lamp: the relay is told too, so it refuses
-                // pulses on its own as well.
                 if let Err(e) = self.hw.lamp().set(self.now, on) {
                     tracing::error!("lamp: {e}");
                 }
+            }
+            // The flow refuses pulses in a lockdown; the relay is told too, so it refuses them
+            // on its own as well.
+            Effect::Lockdown { on } => {
                 if let Err(e) = self.hw.relay().set_lockdown(self.now, on) {
                     tracing::error!("door relay: {e}");
                 }

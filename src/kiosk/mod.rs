@@ -417,8 +417,13 @@ pub enum Effect {
         visit: VisitId,
         ms: Millis,
     },
-    /// The lockdown lamp.
+    /// The office indicator lamp: on while check-ins wait for staff review or the kiosk is in
+    /// lockdown, so the office sees it across the room without a screen.
     Lamp {
+        on: bool,
+    },
+    /// Enter or leave the lockdown: the door relay refuses every pulse while it lasts.
+    Lockdown {
         on: bool,
     },
     /// Queue an alert for delivery (silent: nothing on screen).
@@ -695,6 +700,8 @@ pub struct Kiosk {
     pending: Option<Pending>,
     cleared: Option<Cleared>,
     queue: VecDeque<CheckIn>,
+    /// What the office lamp was last told.
+    lamp: bool,
     operator: Option<String>,
     pins: PinPad,
     pin_entry: String,
@@ -719,6 +726,7 @@ impl Kiosk {
             pending: None,
             cleared: None,
             queue: VecDeque::new(),
+            lamp: false,
             operator: None,
             pin_entry: String::new(),
             pin_notice: PinNotice::None,
@@ -826,7 +834,17 @@ impl Kiosk {
             Event::Roster(lines) => self.roster_loaded(lines),
             Event::EvacuationPrinted { ok } => self.evacuation_printed(&mut out, ok),
         }
+        self.update_lamp(&mut out);
         out.effects
+    }
+
+    /// The office lamp follows what needs staff: a check-in waiting or a lockdown.
+    fn update_lamp(&mut self, out: &mut Out) {
+        let wanted = self.lockdown || !self.queue.is_empty();
+        if wanted != self.lamp {
+            self.lamp = wanted;
+            out.push(Effect::Lamp { on: wanted });
+        }
     }
 
     fn go(&mut self, out: &mut Out, screen: Screen) {
@@ -1223,7 +1241,7 @@ impl Kiosk {
             }
             Tap::EndLockdown if self.lockdown => {
                 self.lockdown = false;
-                out.push(Effect::Lamp { on: false });
+                out.push(Effect::Lockdown { on: false });
                 out.push(Effect::Audit(self.audit(out, "lockdown-ended")));
             }
             Tap::Roster => {
@@ -1520,7 +1538,7 @@ impl Kiosk {
             InputPin::Panic => {
                 if !self.lockdown {
                     self.lockdown = true;
-                    out.push(Effect::Lamp { on: true });
+                    out.push(Effect::Lockdown { on: true });
                 }
                 out.push(Effect::QueueAlert(self.alert(out, "panic", None)));
                 out.push(Effect::Audit(self.audit(out, "panic")));

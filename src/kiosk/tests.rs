@@ -188,6 +188,29 @@ fn a_flag_shows_exactly_the_no_id_screen_and_queues_a_silent_alert() {
 }
 
 #[test]
+fn the_office_lamp_is_on_while_a_check_in_waits_or_a_lockdown_lasts() {
+    let mut k = kiosk();
+    let effects = scan_and_screen(&mut k, 0, vec![candidate("MO-1", Source::Registry)]);
+    assert!(effects.contains(&Effect::Lamp { on: true }), "{effects:?}");
+    // Staff decide: the queue empties and the lamp goes off.
+    login(&mut k, 1);
+    tap(&mut k, 2, "review-queue");
+    tap(&mut k, 3, "is-a-match");
+    let effects = tap(&mut k, 4, "deny");
+    assert_eq!(k.queued(), 0);
+    assert!(effects.contains(&Effect::Lamp { on: false }), "{effects:?}");
+    // A lockdown keeps it on even with nothing to review; the relay is told separately.
+    let effects = k.handle(5, Event::Input(InputPin::Panic));
+    assert!(effects.contains(&Effect::Lamp { on: true }));
+    assert!(effects.contains(&Effect::Lockdown { on: true }));
+    let effects = k.handle(6, Event::Input(InputPin::Panic));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Lamp { .. })),
+        "told once"
+    );
+}
+
+#[test]
 fn scan_problems_allow_retries_then_send_to_the_office() {
     let mut k = kiosk();
     let misread = || Event::Scanned {
@@ -280,6 +303,7 @@ fn a_failed_print_or_a_lockdown_keeps_the_door_shut() {
 
     let mut k = kiosk();
     let effects = k.handle(0, Event::Input(InputPin::Panic));
+    assert!(effects.contains(&Effect::Lockdown { on: true }));
     assert!(effects.contains(&Effect::Lamp { on: true }));
     assert_eq!(alerts(&effects, "panic").len(), 1);
     scan_and_screen(&mut k, 1, vec![]);
@@ -292,7 +316,7 @@ fn a_failed_print_or_a_lockdown_keeps_the_door_shut() {
     tap(&mut k, 3, "done");
     login(&mut k, 4);
     let effects = tap(&mut k, 5, "end-lockdown");
-    assert!(effects.contains(&Effect::Lamp { on: false }));
+    assert!(effects.contains(&Effect::Lockdown { on: false }));
     tap(&mut k, 6, "done");
     scan_and_screen(&mut k, 7, vec![]);
     assert_eq!(relay_pulses(&finish_visit(&mut k, 8, true)), 1);
@@ -1144,7 +1168,7 @@ mod fail_secure {
                         match effect {
                             Effect::ScreenVisitor { visit, .. } => requested = Some(*visit),
                             Effect::PrintBadge(job) => printing = Some(job.visit),
-                            Effect::Lamp { on } => lockdown = *on,
+                            Effect::Lockdown { on } => lockdown = *on,
                             Effect::Show(Screen::Purpose) => {
                                 // Cleared by screening, or by staff (audited just before).
                                 if let Some(visit) = answered_clear {
