@@ -11,9 +11,9 @@ use std::rc::Rc;
 use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
-use super::script::{Gpio, ScriptError, Step};
+use super::script::{ScriptError, Step};
 use super::KioskApp;
-use crate::kiosk::{Event, InputPin, Tap};
+use crate::kiosk::{Event, Tap};
 use crate::ui::{self, AppWindow};
 
 /// Why a headless run stopped.
@@ -81,10 +81,7 @@ pub fn run(
                 }
             }
             Step::Type(text) => app.borrow_mut().dispatch(Event::Typed(text.clone())),
-            Step::Gpio(pin) => app.borrow_mut().dispatch(Event::Input(match pin {
-                Gpio::Panic => InputPin::Panic,
-                Gpio::DoorOpen => InputPin::DoorOpened,
-            })),
+            Step::Gpio(pin) => app.borrow_mut().dispatch(Event::Input(pin.pin())),
             Step::WaitMs(ms) => {
                 app.borrow_mut().wait(*ms);
                 i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(*ms));

@@ -3,7 +3,7 @@
 //! `{"wait_ms":N}`, `{"screenshot":"<name>"}`. The whole script is read before anything runs,
 //! so an unknown event or label stops it with nothing written.
 
-use crate::kiosk::Tap;
+use crate::kiosk::{InputPin, Tap};
 
 /// One scripted event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,16 @@ pub enum Step {
 pub enum Gpio {
     Panic,
     DoorOpen,
+}
+
+impl Gpio {
+    /// The flow's input this scripted pin stands for.
+    pub fn pin(self) -> InputPin {
+        match self {
+            Gpio::Panic => InputPin::Panic,
+            Gpio::DoorOpen => InputPin::DoorOpened,
+        }
+    }
 }
 
 /// A script line that cannot run, by its 1-based line number.

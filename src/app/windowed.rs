@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use slint::ComponentHandle;
 
-use super::script::{Gpio, Step};
+use super::script::Step;
 use super::watchdog::ServiceWatchdog;
 use super::KioskApp;
-use crate::kiosk::{Event, InputPin, Millis, Tap};
+use crate::kiosk::{Event, Millis, Tap};
 use crate::ui::{self, AppWindow};
 
 /// How often the flow's timers are looked at.
@@ -78,10 +78,7 @@ fn console_step(app: &mut KioskApp, step: Step) {
     match step {
         Step::Scan(payload) => app.scan(payload.as_bytes()),
         Step::Type(text) => app.dispatch(Event::Typed(text)),
-        Step::Gpio(pin) => app.dispatch(Event::Input(match pin {
-            Gpio::Panic => InputPin::Panic,
-            Gpio::DoorOpen => InputPin::DoorOpened,
-        })),
+        Step::Gpio(pin) => app.dispatch(Event::Input(pin.pin())),
         Step::Tap(label) => {
             if let Some(tap) = Tap::from_label(&label) {
                 app.dispatch(Event::Tap(tap));

@@ -152,17 +152,14 @@ pub fn fit(text: &str, face: Face, max: f32, min: f32, room: Room) -> (f32, Vec<
     }
 }
 
+/// Whether a line of text fits `width` in this face and size.
+fn fits_in(face: Face, size: f32, width: f32) -> impl Fn(&str) -> bool {
+    move |text| Line { text, face, size }.width() <= width
+}
+
 /// Greedy word wrap; `None` when the text needs more lines or a single word is too wide.
 fn wrap(text: &str, face: Face, size: f32, width: f32, max_lines: usize) -> Option<Vec<String>> {
-    let fits = |s: &str| {
-        Line {
-            text: s,
-            face,
-            size,
-        }
-        .width()
-            <= width
-    };
+    let fits = fits_in(face, size, width);
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         if !fits(word) {
@@ -185,15 +182,7 @@ fn wrap(text: &str, face: Face, size: f32, width: f32, max_lines: usize) -> Opti
 /// Wraps word by word, cutting any word wider than a line into pieces; past `max_lines` the
 /// last line ends in "…" to show something was left out.
 fn truncate(text: &str, face: Face, size: f32, width: f32, max_lines: usize) -> Vec<String> {
-    let fits = |s: &str| {
-        Line {
-            text: s,
-            face,
-            size,
-        }
-        .width()
-            <= width
-    };
+    let fits = fits_in(face, size, width);
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         for piece in pieces(word, &fits) {

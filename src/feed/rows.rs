@@ -283,6 +283,14 @@ pub fn file_digest(path: &std::path::Path) -> Result<(u64, String), FeedError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_snapshot_columns_are_the_importers_name_columns_then_its_details() {
+        // Pinned here as a wire format; they must still be what the store imports.
+        let names = &crate::store::import::REGISTRY_REQUIRED[..8];
+        assert_eq!(&COLUMNS[..8], names);
+        assert_eq!(&COLUMNS[8..], crate::store::schema::DETAIL_COLUMNS);
+    }
+
     fn csv(rows: &[&str]) -> String {
         let mut text = COLUMNS.join(",");
         text.push('\n');

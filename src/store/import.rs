@@ -30,7 +30,8 @@ pub struct ImportSummary {
     pub terms: u64,
 }
 
-const REGISTRY_REQUIRED: &[&str] = &[
+/// The registry CSV columns every file must have (contracts.md section 2).
+pub(crate) const REGISTRY_REQUIRED: &[&str] = &[
     "record_id",
     "name_kind",
     "last_name",

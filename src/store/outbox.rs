@@ -12,8 +12,8 @@ use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::crypto::Sealer;
-use super::schema::{META, VISITS};
-use super::visits::{open_visit, seal_visit, StoredVisit};
+use super::schema::META;
+use super::visits::{insert_visit, mark_signed_out, StoredVisit};
 use super::{Store, StoreError};
 
 /// Entry number -> the message, sealed JSON ([`Sealed`]).
@@ -129,10 +129,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let sealed = seal_visit(sealer, visit);
-        write
-            .open_table(VISITS)?
-            .insert(visit.visit, sealed.as_str())?;
+        insert_visit(&write, sealer, visit)?;
         enqueue_in(&write, sealer, channels, &new_key(), body, now_ms)?;
         write.commit()?;
         Ok(())
@@ -150,21 +147,7 @@ impl Store {
     ) -> Result<Option<StoredVisit>, StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let signed_out = {
-            let mut table = write.open_table(VISITS)?;
-            let stored = table
-                .get(visit)?
-                .and_then(|v| open_visit(sealer, visit, v.value()));
-            match stored {
-                Some(mut v) if v.signed_out.is_none() => {
-                    v.signed_out = Some(at.to_owned());
-                    let sealed = seal_visit(sealer, &v);
-                    table.insert(visit, sealed.as_str())?;
-                    Some(v)
-                }
-                _ => None,
-            }
-        };
+        let signed_out = mark_signed_out(&write, sealer, visit, at)?;
         if let Some(v) = &signed_out {
             enqueue_in(&write, sealer, channels, &new_key(), &body(v), now_ms)?;
         }

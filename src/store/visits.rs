@@ -74,15 +74,47 @@ pub(super) fn open_visit(sealer: &Sealer, number: u32, sealed: &str) -> Option<S
     visit
 }
 
+/// Writes `visit` (sealed) in `write`.
+pub(super) fn insert_visit(
+    write: &redb::WriteTransaction,
+    sealer: &Sealer,
+    visit: &StoredVisit,
+) -> Result<(), StoreError> {
+    let sealed = seal_visit(sealer, visit);
+    write
+        .open_table(VISITS)?
+        .insert(visit.visit, sealed.as_str())?;
+    Ok(())
+}
+
+/// Marks visit `number` signed out at `at` in `write`; `None` when it is not in the building.
+pub(super) fn mark_signed_out(
+    write: &redb::WriteTransaction,
+    sealer: &Sealer,
+    number: u32,
+    at: &str,
+) -> Result<Option<StoredVisit>, StoreError> {
+    let mut table = write.open_table(VISITS)?;
+    let stored = table
+        .get(number)?
+        .and_then(|v| open_visit(sealer, number, v.value()));
+    match stored {
+        Some(mut v) if v.signed_out.is_none() => {
+            v.signed_out = Some(at.to_owned());
+            let sealed = seal_visit(sealer, &v);
+            table.insert(number, sealed.as_str())?;
+            Ok(Some(v))
+        }
+        _ => Ok(None),
+    }
+}
+
 impl Store {
     /// Saves a new visit (or replaces one with the same number).
     pub fn save_visit(&self, visit: &StoredVisit) -> Result<(), StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let sealed = seal_visit(sealer, visit);
-        write
-            .open_table(VISITS)?
-            .insert(visit.visit, sealed.as_str())?;
+        insert_visit(&write, sealer, visit)?;
         write.commit()?;
         Ok(())
     }
@@ -92,21 +124,7 @@ impl Store {
     pub fn sign_out(&self, visit: u32, at: &str) -> Result<Option<StoredVisit>, StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let signed_out = {
-            let mut table = write.open_table(VISITS)?;
-            let stored = table
-                .get(visit)?
-                .and_then(|v| open_visit(sealer, visit, v.value()));
-            match stored {
-                Some(mut v) if v.signed_out.is_none() => {
-                    v.signed_out = Some(at.to_owned());
-                    let sealed = seal_visit(sealer, &v);
-                    table.insert(visit, sealed.as_str())?;
-                    Some(v)
-                }
-                _ => None,
-            }
-        };
+        let signed_out = mark_signed_out(&write, sealer, visit, at)?;
         write.commit()?;
         Ok(signed_out)
     }
