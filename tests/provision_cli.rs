@@ -6,8 +6,11 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
 
+/// Runs under umask 0077, as vestibule-firstboot.service does: the kiosk's user must still be
+/// able to read the result.
 fn import(file: &std::path::Path, to: &std::path::Path) -> std::process::Output {
-    Command::new(BIN)
+    Command::new("sh")
+        .args(["-c", "umask 077; exec \"$0\" \"$@\"", BIN])
         .args(["provision", "import"])
         .arg(file)
         .arg("--to")

@@ -3,7 +3,7 @@
 //! is checked whole first: a bad value stops the import naming the key, and nothing is written.
 
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -54,6 +54,8 @@ fn install(text: &[u8], to: &Path) -> std::io::Result<()> {
         .truncate(true)
         .mode(0o640)
         .open(&partial)?;
+    // Set again explicitly: the mode above is cut by the umask (first boot runs with 0077).
+    out.set_permissions(std::fs::Permissions::from_mode(0o640))?;
     out.write_all(text)?;
     out.sync_all()?;
     drop(out);
