@@ -53,6 +53,22 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
     api.set_screen(screen(kiosk.screen(), &api));
 }
 
+/// Shows the installed registry's age on the staff screen (`None` shows nothing), in the
+/// warning style once it is older than allowed.
+pub fn present_registry(app: &AppWindow, age: Option<crate::alerts::stale::RegistryAge>) {
+    let api = app.global::<Api>();
+    api.set_registry_age_hours(age.map_or(-1, |a| i32::try_from(a.hours()).unwrap_or(i32::MAX)));
+    api.set_registry_stale(age.is_some_and(|a| a.stale));
+}
+
+/// Shows the out-of-service screen instead of the flow, with what keeps the kiosk from running
+/// (for the technician: a setting or a device, never a person).
+pub fn present_out_of_service(app: &AppWindow, detail: &str) {
+    let api = app.global::<Api>();
+    api.set_out_of_service_detail(detail.into());
+    api.set_screen(Screen::OutOfService);
+}
+
 /// Sets the school name shown on the attract screen.
 pub fn set_school(app: &AppWindow, school: &str) {
     app.global::<Api>().set_school(school.into());

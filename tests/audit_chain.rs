@@ -177,3 +177,109 @@ fn verify_refuses_a_missing_database() {
         "verify creates nothing"
     );
 }
+
+/// A trail begun before the chain existed: `legacy` plain JSON lines (keys 1..), then lines
+/// the chained store appended onto them.
+fn legacy_trail(legacy: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.redb");
+    drop(Store::open(&db).unwrap());
+    tamper(&db, |t| {
+        for n in 1..=legacy {
+            let old = serde_json::json!({"event": format!("old-{n}"), "visit": n});
+            t.insert(n, old.to_string().as_str()).unwrap();
+        }
+    });
+    let store = Store::open(&db).unwrap();
+    for event in ["new-1", "new-2"] {
+        store.audit(serde_json::json!({"event": event})).unwrap();
+    }
+    (dir, db)
+}
+
+fn rechain(db: &std::path::Path) -> (Option<i32>, String, String) {
+    let out = vestibule(&["audit", "rechain", "--db", &db.display().to_string()]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn rechain_chains_the_lines_from_before_the_chain_once_and_audits_it() {
+    let (_dir, db) = legacy_trail(3);
+    let (code, _, stderr) = verify(&db);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("audit line 1 carries no hash"), "{stderr}");
+
+    assert_eq!(
+        rechain(&db),
+        (
+            Some(0),
+            "chained 3 line(s) written before the audit chain; 6 lines, chain intact\n".into(),
+            String::new()
+        )
+    );
+    assert_eq!(verify(&db).1, "6 lines, chain intact\n");
+    let lines: Vec<serde_json::Value> = Store::open(&db)
+        .unwrap()
+        .audit_lines()
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events,
+        [
+            "old-1",
+            "old-2",
+            "old-3",
+            "new-1",
+            "new-2",
+            "audit-rechained"
+        ]
+    );
+    assert_eq!(lines[1]["visit"], 2, "every event's fields are kept");
+    assert_eq!(lines[5]["legacy_lines"], 3);
+    assert_eq!(lines[5]["lines"], 5);
+    assert!(lines[5]["at"].as_str().unwrap().ends_with('Z'));
+
+    // once: a chained trail is left as it is
+    let again = rechain(&db);
+    assert_eq!(
+        again.1, "the audit trail is chained already (6 lines): nothing to do\n",
+        "{}",
+        again.2
+    );
+    assert_eq!(verify(&db).1, "6 lines, chain intact\n");
+}
+
+#[test]
+fn rechain_refuses_a_trail_whose_chained_part_was_changed_and_changes_nothing() {
+    let (_dir, db) = legacy_trail(2);
+    tamper(&db, |t| {
+        let edited = line(t, 4).replace("new-2", "NEW-2");
+        t.insert(4, edited.as_str()).unwrap();
+    });
+    let before = Store::open(&db).unwrap().audit_lines().unwrap();
+    let (code, stdout, stderr) = rechain(&db);
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("audit line 4 does not verify"), "{stderr}");
+    assert_eq!(Store::open(&db).unwrap().audit_lines().unwrap(), before);
+
+    // a line without a hash after chained ones is not "from before the chain" either
+    let (_dir, db) = legacy_trail(1);
+    tamper(&db, |t| {
+        t.insert(4, r#"{"event":"slipped-in"}"#).unwrap();
+    });
+    let (code, _, stderr) = rechain(&db);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("audit line 4 carries no hash after chained lines"),
+        "{stderr}"
+    );
+}

@@ -67,5 +67,25 @@ fn a_missing_reader_is_named_at_start() {
     config.hardware.reader.device = "/dev/ttyVESTIBULE-none".into();
     let err = Devices::open(&config.hardware).err().expect("refused");
     let text = err.to_string();
-    assert!(text.starts_with("ID reader: "), "{text}");
+    assert_eq!(text, "ID reader /dev/ttyVESTIBULE-none: not found");
+}
+
+/// `vestibule kiosk` without a staff PIN is not set up: on a screen it shows "out of service"
+/// until provisioned; a build with no display backend says so in one line and stops.
+#[test]
+fn an_unprovisioned_kiosk_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[school]\nname = \"Lincoln Elementary\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vestibule"))
+        .arg("--config")
+        .arg(&config)
+        .arg("kiosk")
+        .env("VESTIBULE_DB", dir.path().join("kiosk.redb"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not set up: no staff PIN"), "{stderr}");
 }

@@ -515,4 +515,21 @@ fn every_screen_renders_with_its_labels_and_visitor_screens_reveal_nothing() {
         .unwrap()
         .invoke_accessible_default_action();
     assert_eq!(*tapped.borrow(), vec![Tap::NoId]);
+
+    // Out of service (not set up, a device missing): no button to tap, the technician's
+    // detail line shown small, in both sizes.
+    let detail = "ID reader /dev/ttyACM0: not found";
+    for (width, height) in [(1280, 800), (800, 480)] {
+        app.window()
+            .set_size(slint::PhysicalSize::new(width, height));
+        ui::present_out_of_service(&app, detail);
+        let words = texts(&app);
+        assert!(
+            words.iter().any(|t| t == "This kiosk is out of service"),
+            "{words:?}"
+        );
+        assert!(words.iter().any(|t| t == detail), "{words:?}");
+        assert_eq!(labels(&app), Vec::<String>::new());
+        check_snapshot(&format!("out-of-service-{width}x{height}"), &snapshot(&app));
+    }
 }

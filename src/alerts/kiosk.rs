@@ -1,6 +1,8 @@
-//! The running kiosk's side of the outbox: [`crate::app::KioskApp`] hands it each alert, visit
-//! and sign-out; it queues them in the store (a visit and its upload in one transaction) and
-//! wakes the [`Delivery`] thread, so an alert leaves as soon as it is committed.
+//! The running kiosk's side of the outbox: [`crate::app::KioskApp`] hands it each event's
+//! records (audit lines, decisions, alerts: committed in ONE transaction, see
+//! [`Store::commit_records`]), each visit and sign-out (a visit and its upload in one
+//! transaction), and it wakes the [`Delivery`] thread, so an alert leaves as soon as it is
+//! committed.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use super::{Outgoing, VisitEvent};
 use crate::config::Config;
 use crate::kiosk::{Alert, VisitId};
 use crate::screening::Visitor;
+use crate::store::outbox::Record;
 use crate::store::visits::StoredVisit;
 use crate::store::Store;
 
@@ -73,11 +76,12 @@ impl KioskOutbox {
         self.recent.push_back((visit, name, dob));
     }
 
-    /// Queues `alert` (raised at wall-clock `at`) on every alert channel.
-    pub fn alert(&self, store: Option<&Store>, alert: &Alert, at: OffsetDateTime) {
-        let (Some(store), false) = (store, self.alert_channels.is_empty()) else {
-            return;
-        };
+    /// What the alert channels receive for `alert` (raised at wall-clock `at`); `None` when no
+    /// alert channel is configured.
+    pub fn alert_body(&self, alert: &Alert, at: OffsetDateTime) -> Option<serde_json::Value> {
+        if self.alert_channels.is_empty() {
+            return None;
+        }
         let visitor = alert
             .visit
             .and_then(|v| self.recent.iter().find(|(id, _, _)| *id == v));
@@ -105,10 +109,26 @@ impl KioskOutbox {
             decision: alert.decision.map(|d| d.as_str().to_owned()),
             operator: alert.operator.clone(),
         };
-        let body = serde_json::to_value(Outgoing::Alert(message)).expect("alerts serialise");
-        match store.enqueue(&self.alert_channels, &body, super::now_ms()) {
-            Ok(_) => self.wake(),
-            Err(e) => tracing::error!("cannot queue a {} alert: {e}", alert.kind),
+        Some(serde_json::to_value(Outgoing::Alert(message)).expect("alerts serialise"))
+    }
+
+    /// Commits one event's records (audit lines, decisions, blocks, alerts) in ONE
+    /// transaction and wakes delivery when an alert is among them. A store without the data
+    /// key keeps the audit lines and marks; the personal records are dropped with an error.
+    pub fn commit(&self, store: &Store, mut records: Vec<Record>) {
+        if store.key_id().is_none() && records.iter().any(Record::is_personal) {
+            let before = records.len();
+            records.retain(|r| !r.is_personal());
+            tracing::error!(
+                "{} decision or alert record(s) not kept: the store has no data key",
+                before - records.len()
+            );
+        }
+        let alerts = records.iter().any(|r| matches!(r, Record::Alert(_)));
+        match store.commit_records(&records, &self.alert_channels, super::now_ms()) {
+            Ok(()) if alerts => self.wake(),
+            Ok(()) => {}
+            Err(e) => tracing::error!("cannot record {} event record(s): {e}", records.len()),
         }
     }
 

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 /// its `Debug` shows neither.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertMessage {
-    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`.
+    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`,
+    /// `registry-stale`.
     pub kind: String,
     /// Wall-clock time, RFC 3339.
     pub at: String,
@@ -96,6 +97,9 @@ impl AlertMessage {
             "panic" => "PANIC BUTTON: lockdown",
             "screening-failed" => "Screening failed: visitor sent to the front office",
             "print-failed" => "Badge printing failed",
+            "registry-stale" => {
+                "Registry older than the allowed age: screening uses an old registry; check the registry sync"
+            }
             other => other,
         };
         let records: Vec<String> = self
@@ -126,6 +130,7 @@ impl AlertMessage {
             "flagged" => "visitor flagged",
             "decision" => "staff decision",
             "panic" => "PANIC BUTTON",
+            "registry-stale" => "registry out of date",
             other => other,
         };
         format!("Vestibule alert: {what} at {}, {}", self.kiosk, self.school)

@@ -13,12 +13,14 @@
 //! - [`send`]: the channels: webhook and SMS gateway over HTTPS (ureq/rustls, the configured CA
 //!   only), e-mail over SMTP with STARTTLS or implicit TLS (lettre/rustls), the district's log.
 //! - [`Delivery`]: the running kiosk's background thread, woken at every enqueue.
+//! - [`stale`]: the registry's age on the staff screen and the one `registry-stale` alert.
 //!
 //! Logs name entries by number and channel only: never a visitor.
 
 pub mod kiosk;
 pub mod message;
 pub mod send;
+pub mod stale;
 
 use std::sync::mpsc;
 use std::sync::Arc;

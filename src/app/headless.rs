@@ -63,7 +63,7 @@ pub fn run(
     });
     ui::set_school(window, school);
     ui::select_language(app.borrow().kiosk().settings().language);
-    ui::present(window, app.borrow().kiosk());
+    app.borrow().present(window);
     for (line, step) in steps {
         let at_line = |reason: String| ScriptError {
             line: *line,
@@ -92,7 +92,7 @@ pub fn run(
             }
         }
         if app.borrow_mut().take_dirty() {
-            ui::present(window, app.borrow().kiosk());
+            app.borrow().present(window);
         }
     }
     Ok(())

@@ -10,9 +10,13 @@
 //!
 //! The hardware is [`SimHardware`] for now (`--sim`); the real devices come in behind the
 //! same `hw` traits. Visits, sign-outs, audit lines and remembered decisions ("not a match",
-//! "allow once and block") go to the store; the simulation also mirrors visits and audit
-//! lines into `visits.jsonl` / `audit.jsonl` beside the hardware log. The staff roster and
-//! the evacuation list (printed on the badge printer) are read from the store's visits.
+//! "allow once and block") go to the store: the records of one event (a flag's alert and audit
+//! lines; a decision's remembered decision or block, audit lines and alert) in ONE transaction.
+//! The simulation also mirrors visits and audit lines into `visits.jsonl` / `audit.jsonl`
+//! beside the hardware log. The staff roster and the evacuation list (printed on the badge
+//! printer) are read from the store's visits. Once a minute the kiosk looks at the registry's
+//! age: the staff screen shows it, and one `registry-stale` alert goes out when it is older
+//! than allowed ([`crate::alerts::stale`]).
 
 pub mod console;
 pub mod devices;
@@ -29,6 +33,7 @@ use std::time::Duration;
 use serde::Serialize;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::alerts::stale::{self, RegistryAge};
 use crate::badge::{self, Badge, BadgeLayout};
 use crate::config::Config;
 use crate::hw::sim::SimHardware;
@@ -36,11 +41,11 @@ use crate::hw::PrintOutcome;
 use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
-    Candidate, Effect, Event, Forget, InputPin, Kiosk, Millis, Remembered, RosterLine,
-    ScreeningFailed, Settings, Source, VisitId,
+    Candidate, Effect, Event, InputPin, Kiosk, Millis, Remembered, RosterLine, ScreeningFailed,
+    Settings, Source, VisitId,
 };
 use crate::screening::Visitor;
-use crate::store::decisions::Decided;
+use crate::store::outbox::Record as OutboxRecord;
 use crate::store::{self, Store};
 pub use devices::Devices;
 use devices::Hardware;
@@ -91,6 +96,11 @@ pub struct KioskApp {
     /// Retention: personal records are purged once a day (the first tick of each date).
     privacy: crate::config::Privacy,
     purged_on: Option<time::Date>,
+    /// The registry's age for the staff screen, looked at once a minute, and its limit
+    /// (`sync.max_registry_age_hours`): past it, one `registry-stale` alert.
+    registry: Option<RegistryAge>,
+    registry_seen_at: Option<Millis>,
+    registry_limit: Duration,
 }
 
 impl KioskApp {
@@ -146,7 +156,7 @@ impl KioskApp {
                 Err(e) => tracing::error!("cannot read the visit numbers: {e}"),
             }
         }
-        KioskApp {
+        let mut app = KioskApp {
             kiosk,
             store,
             outbox,
@@ -160,7 +170,14 @@ impl KioskApp {
             dirty: true,
             privacy: config.privacy.clone(),
             purged_on: None,
-        }
+            registry: None,
+            registry_seen_at: None,
+            registry_limit: Duration::from_secs(
+                u64::from(config.sync.max_registry_age_hours) * 3600,
+            ),
+        };
+        app.watch_registry();
+        app
     }
 
     /// The store the kiosk screens against and records into, shared with its background
@@ -171,6 +188,17 @@ impl KioskApp {
 
     pub fn kiosk(&self) -> &Kiosk {
         &self.kiosk
+    }
+
+    /// The installed registry's age (`None`: no import recorded, or no store).
+    pub fn registry_age(&self) -> Option<RegistryAge> {
+        self.registry
+    }
+
+    /// Shows the flow's state and the registry's age in `window`.
+    pub fn present(&self, window: &crate::ui::AppWindow) {
+        crate::ui::present(window, &self.kiosk);
+        crate::ui::present_registry(window, self.registry);
     }
 
     pub fn now(&self) -> Millis {
@@ -189,6 +217,79 @@ impl KioskApp {
             self.dispatch(Event::Tick);
         }
         self.purge_daily();
+        self.watch_registry();
+    }
+
+    /// Once a minute of kiosk time: the registry's age for the staff screen, and the one
+    /// `registry-stale` alert when it became older than allowed ([`crate::alerts::stale`]):
+    /// the alert, its audit line and the note that it was sent commit together.
+    fn watch_registry(&mut self) {
+        if self
+            .registry_seen_at
+            .is_some_and(|at| self.now < at.saturating_add(60_000))
+        {
+            return;
+        }
+        self.registry_seen_at = Some(self.now);
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let read = |key| store::schema::meta_value(&store.db(), key);
+        let (imported, alerted) = match (
+            read(store::import::REGISTRY_IMPORTED_AT),
+            read(stale::META_STALE_ALERTED),
+        ) {
+            (Ok(imported), Ok(alerted)) => (imported, alerted),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!("cannot read the registry's age: {e}");
+                return;
+            }
+        };
+        let now = self.wall_clock();
+        let age = RegistryAge::at(imported, now.unix_timestamp(), self.registry_limit);
+        let shown = |a: Option<RegistryAge>| a.map(|a| (a.hours(), a.stale));
+        self.dirty |= shown(age) != shown(self.registry);
+        self.registry = age;
+        let Some(age) = age.filter(|a| a.alert_due(alerted)) else {
+            return;
+        };
+        tracing::warn!(
+            "the registry is {} h old, older than the {} h allowed: sending the alert",
+            age.hours(),
+            self.registry_limit.as_secs() / 3600
+        );
+        let kiosk = self.kiosk.settings().kiosk_name.clone();
+        let alert = crate::kiosk::Alert {
+            at_ms: self.now,
+            kiosk: kiosk.clone(),
+            kind: stale::KIND,
+            visit: None,
+            records: Vec::new(),
+            decision: None,
+            operator: None,
+        };
+        let audit = crate::kiosk::Audit {
+            at_ms: self.now,
+            kiosk,
+            event: stale::KIND,
+            operator: None,
+            visit: None,
+            source: None,
+            record_id: None,
+            outcome: None,
+        };
+        let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
+        line["at"] = self.wall_clock_text().into();
+        line["registry_imported_unix"] = age.imported_at.into();
+        let mut records = vec![OutboxRecord::Audit(line)];
+        records.extend(self.outbox.alert_body(&alert, now).map(OutboxRecord::Alert));
+        records.push(OutboxRecord::Mark {
+            key: stale::META_STALE_ALERTED,
+            value: age.imported_at,
+        });
+        self.outbox.commit(&store, records);
+        append(&mut self.alerts, &alert);
+        append(&mut self.audit, &audit);
     }
 
     /// Once a date (the first real-clock tick of each day): `vestibule purge`'s policy.
@@ -221,6 +322,7 @@ impl KioskApp {
         while self.now < end {
             self.now = (self.now + STEP).min(end);
             self.dispatch(Event::Tick);
+            self.watch_registry();
         }
     }
 
@@ -282,10 +384,16 @@ impl KioskApp {
         self.dirty |= !matches!(event, Event::Tick);
         let mut queue = std::collections::VecDeque::from([event]);
         while let Some(event) = queue.pop_front() {
+            // The durable records of one event (audit lines, decisions, blocks, alerts) are
+            // gathered and committed together: a flag or a decision is kept whole or not at all.
+            let mut records = Vec::new();
             for effect in self.kiosk.handle(self.now, event) {
-                if let Some(answer) = self.carry_out(effect) {
+                if let Some(answer) = self.carry_out(effect, &mut records) {
                     queue.push_back(answer);
                 }
+            }
+            if let (Some(store), false) = (&self.store, records.is_empty()) {
+                self.outbox.commit(store, records);
             }
         }
     }
@@ -298,8 +406,9 @@ impl KioskApp {
         self.epoch + Duration::from_millis(self.now)
     }
 
-    /// One effect; returns the event that answers it, if any.
-    fn carry_out(&mut self, effect: Effect) -> Option<Event> {
+    /// One effect; returns the event that answers it, if any. Records for the store are added
+    /// to `records`, committed once the event's effects are all carried out.
+    fn carry_out(&mut self, effect: Effect, records: &mut Vec<OutboxRecord>) -> Option<Event> {
         match effect {
             Effect::Show(_) => self.dirty = true,
             Effect::SetLanguage(language) => {
@@ -342,7 +451,7 @@ impl KioskApp {
             Effect::QueueAlert(alert) => {
                 append(&mut self.alerts, &alert);
                 let at = self.epoch + Duration::from_millis(alert.at_ms);
-                self.outbox.alert(self.store.as_deref(), &alert, at);
+                records.extend(self.outbox.alert_body(&alert, at).map(OutboxRecord::Alert));
             }
             Effect::SaveVisit(visit) => {
                 self.store_visit(&visit);
@@ -357,21 +466,21 @@ impl KioskApp {
                     }),
                 );
             }
-            Effect::Remember(remembered) => self.remember(&remembered),
-            Effect::ForgetDecisions(forget) => self.forget(&forget),
+            Effect::Remember(remembered) => records.extend(self.remember(remembered)),
+            Effect::ForgetDecisions(forget) => records.push(OutboxRecord::Forget {
+                identity: forget.identity_key,
+                at: self.wall_clock_text(),
+                by: forget.operator,
+            }),
             Effect::LoadRoster => return Some(Event::Roster(self.roster())),
             Effect::PrintEvacuation => {
                 let ok = self.print_evacuation();
                 return Some(Event::EvacuationPrinted { ok });
             }
             Effect::Audit(audit) => {
-                if let Some(store) = &self.store {
-                    let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
-                    line["at"] = self.wall_clock_text().into();
-                    if let Err(e) = store.audit(line) {
-                        tracing::error!("cannot write the audit trail: {e}");
-                    }
-                }
+                let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
+                line["at"] = self.wall_clock_text().into();
+                records.push(OutboxRecord::Audit(line));
                 append(&mut self.audit, &audit);
             }
         }
@@ -522,18 +631,6 @@ impl KioskApp {
         ok
     }
 
-    fn forget(&self, forget: &Forget) {
-        let Some(store) = &self.store else { return };
-        let at = self.wall_clock_text();
-        let decided = Decided {
-            at: &at,
-            by: &forget.operator,
-        };
-        if let Err(e) = store.forget_decisions(&forget.identity_key, &decided) {
-            tracing::error!("cannot reset remembered decisions: {e}");
-        }
-    }
-
     fn wall_clock_text(&self) -> String {
         self.wall_clock()
             .format(&time::format_description::well_known::Rfc3339)
@@ -570,30 +667,31 @@ impl KioskApp {
         }
     }
 
-    fn remember(&mut self, remembered: &Remembered) {
-        let Some(store) = &self.store else { return };
-        let at = self.wall_clock_text();
-        let decided = Decided {
-            at: &at,
-            by: &remembered.operator,
-        };
+    /// The store record of a remembered decision ("not a match", or "allow once and block").
+    fn remember(&self, remembered: Remembered) -> Option<OutboxRecord> {
         let source = match remembered.source {
             Source::Registry => store::Source::Registry,
             Source::Watchlist => store::Source::Watchlist,
         };
-        let (identity, record) = (&remembered.identity_key, &remembered.record_id);
-        let saved = match remembered.decision {
-            crate::kiosk::Decision::NotAMatch => {
-                store.remember_not_a_match(identity, source, record, &decided)
-            }
-            crate::kiosk::Decision::AllowOnceBlock => {
-                store.block_person(identity, source, record, &decided)
-            }
+        let (identity, record_id) = (remembered.identity_key, remembered.record_id);
+        let (at, by) = (self.wall_clock_text(), remembered.operator);
+        match remembered.decision {
+            crate::kiosk::Decision::NotAMatch => Some(OutboxRecord::NotAMatch {
+                identity,
+                source,
+                record_id,
+                at,
+                by,
+            }),
+            crate::kiosk::Decision::AllowOnceBlock => Some(OutboxRecord::Block {
+                identity,
+                source,
+                record_id,
+                at,
+                by,
+            }),
             // a denial or an escorted registrant is decided again at every visit
-            _ => Ok(()),
-        };
-        if let Err(e) = saved {
-            tracing::error!("cannot remember a decision: {e}");
+            _ => None,
         }
     }
 }

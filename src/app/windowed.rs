@@ -41,7 +41,7 @@ pub fn run(
     let app = Rc::new(RefCell::new(app));
     ui::set_school(&window, school);
     ui::select_language(app.borrow().kiosk().settings().language);
-    ui::present(&window, app.borrow().kiosk());
+    app.borrow().present(&window);
     ui::on_tap(&window, {
         let (app, weak) = (app.clone(), window.as_weak());
         move |tap| {
@@ -49,7 +49,7 @@ pub fn run(
             app.advance_to(clock());
             app.dispatch(Event::Tap(tap));
             if let Some(window) = weak.upgrade() {
-                ui::present(&window, app.kiosk());
+                app.present(&window);
             }
         }
     });
@@ -66,7 +66,49 @@ pub fn run(
                 console_step(&mut app, step);
             }
             if let (true, Some(window)) = (app.take_dirty(), weak.upgrade()) {
-                ui::present(&window, app.kiosk());
+                app.present(&window);
+            }
+        }
+    });
+    window.run().map_err(|e| WindowError(e.to_string()))
+}
+
+/// How often an out-of-service kiosk looks whether its problem is gone.
+const RECHECK: Duration = Duration::from_secs(5);
+
+/// Shows the out-of-service screen (door locked: no relay is open) until `recheck`, called
+/// every few seconds, says the kiosk can start, then returns so the caller starts it. Reports
+/// READY and pings the systemd watchdog meanwhile: a kiosk waiting for its reader is not a
+/// crash to restart, and a reboot loop would not bring the reader back.
+pub fn run_out_of_service(
+    detail: &str,
+    mut recheck: impl FnMut() -> Result<(), String> + 'static,
+) -> Result<(), WindowError> {
+    let window = AppWindow::new().map_err(|e| WindowError(e.to_string()))?;
+    ui::present_out_of_service(&window, detail);
+    tracing::warn!("out of service: {detail}");
+    let mut watchdog = ServiceWatchdog::from_env();
+    watchdog.ready();
+    let mut last_check = Instant::now();
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, TICK, {
+        let weak = window.as_weak();
+        move || {
+            let now = Instant::now();
+            watchdog.tick(now);
+            if now.duration_since(last_check) < RECHECK {
+                return;
+            }
+            last_check = now;
+            match recheck() {
+                Ok(()) => {
+                    let _ = slint::quit_event_loop();
+                }
+                Err(detail) => {
+                    if let Some(window) = weak.upgrade() {
+                        ui::present_out_of_service(&window, &detail);
+                    }
+                }
             }
         }
     });

@@ -95,21 +95,15 @@ fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
 }
 
 /// `vestibule kiosk`: the kiosk on the devices `[hardware]` names, full screen on a Pi build
-/// (linuxkms) or in a window on a desktop build. Every device is opened before the screen:
-/// a missing or busy one stops the start with its name.
+/// (linuxkms) or in a window on a desktop build. Every device is opened before the first
+/// screen. While something is missing (no staff PIN, a device missing or busy, the database
+/// unreadable) the kiosk shows "out of service", door locked, and starts by itself once the
+/// problem is gone: a lobby kiosk never sits on a console prompt or in a reboot loop.
 fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
-    let config = Config::load(config, std::env::vars())?;
-    if config.staff.pins.is_empty() {
-        return Err(Refusal(
-            "no staff PIN is configured: add [[staff.pins]] entries (vestibule config hash-pin)"
-                .into(),
-        ));
-    }
     // Before the relay exists: a panic or SIGTERM from here on leaves the door locked.
     vestibule::hw::failsafe::install()
         .map_err(|e| Refusal(format!("cannot install the door relay fail-safe: {e}")))?;
-    let store = super::privacy::open_with(&args.db, &config)?;
-    let devices = Devices::open(&config.hardware).map_err(|e| Refusal(e.to_string()))?;
+    let (config, store, devices) = start_when_ready(&args.db, config.map(Path::to_path_buf))?;
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
     let app = KioskApp::real(&config, Some(store), devices, epoch);
     // The registry stays current while the kiosk holds the database (see feed::background).
@@ -129,6 +123,59 @@ fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     // No console: scans come from the reader, taps from the touch screen.
     let (_no_console, console) = std::sync::mpsc::channel();
     Ok(windowed::run(app, &config.school.name, console, || {})?)
+}
+
+/// What a real kiosk needs before its first screen.
+type Ready = (Config, vestibule::store::Store, Devices);
+
+/// Everything the kiosk needs, or the one line saying what is missing (for the technician:
+/// a setting, a device or a file, never a person).
+fn prepare(db: &DbArg, config: Option<&Path>) -> Result<Ready, String> {
+    let config = Config::load(config, std::env::vars()).map_err(|e| e.to_string())?;
+    if config.staff.pins.is_empty() {
+        return Err(
+            "not set up: no staff PIN is configured (kiosk-image/provision, vestibule config hash-pin)"
+                .into(),
+        );
+    }
+    let store = super::privacy::open_with(db, &config).map_err(|e| e.0)?;
+    let devices = Devices::open(&config.hardware).map_err(|e| e.to_string())?;
+    Ok((config, store, devices))
+}
+
+/// Prepares the kiosk, showing "out of service" and trying again every few seconds while
+/// something is missing.
+fn start_when_ready(db: &DbArg, config: Option<PathBuf>) -> Result<Ready, Refusal> {
+    let problem = match prepare(db, config.as_deref()) {
+        Ok(ready) => return Ok(ready),
+        Err(problem) => problem,
+    };
+    let ready = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let shown = windowed::run_out_of_service(&problem, {
+        let (ready, db) = (ready.clone(), db.clone());
+        let mut last = problem.clone();
+        move || match prepare(&db, config.as_deref()) {
+            Ok(got) => {
+                *ready.borrow_mut() = Some(got);
+                Ok(())
+            }
+            Err(now) => {
+                if now != last {
+                    tracing::warn!("out of service: {now}");
+                    last = now.clone();
+                }
+                Err(now)
+            }
+        }
+    });
+    if let Err(e) = shown {
+        // No screen to show it on (a build without a display backend): say it here instead.
+        tracing::debug!("{e}");
+        return Err(Refusal(problem));
+    }
+    let ready = ready.borrow_mut().take();
+    // The window was closed (a desktop window) before the problem went away.
+    ready.ok_or(Refusal(problem))
 }
 
 /// `vestibule config hash-pin --operator NAME`: the PIN never appears on a command line (shell

@@ -51,6 +51,12 @@ pub enum AuditCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Once, after an upgrade: chain the lines written before the audit chain existed (the
+    /// chained part must verify), and audit that it was done.
+    Rechain {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Args)]
@@ -86,18 +92,22 @@ pub fn key(command: KeyCommand, config: Option<&Path>) -> Result<(), Refusal> {
     let mut store = open_with(&db, &config)?;
     let summary = store.rotate_key(file, &now_text(now_utc()))?;
     println!(
-        "rotated the data key {}: re-sealed {} visit(s), {} decision(s), {} block(s); key id {:016x}",
+        "rotated the data key {}: re-sealed {} visit(s), {} decision(s), {} block(s), {} invitation(s) and the student roster; key id {:016x}",
         file.display(),
         summary.visits,
         summary.decisions,
         summary.blocks,
+        summary.invitations,
         store.key_id().unwrap_or_default()
     );
     Ok(())
 }
 
 pub fn audit(command: AuditCommand) -> Result<(), Refusal> {
-    let AuditCommand::Verify { db } = command;
+    let db = match command {
+        AuditCommand::Verify { db } => db,
+        AuditCommand::Rechain { db } => return rechain(&db),
+    };
     if !db.path.exists() {
         return Err(Refusal(format!(
             "database {}: no such file",
@@ -107,6 +117,35 @@ pub fn audit(command: AuditCommand) -> Result<(), Refusal> {
     match Store::open(&db.path)?.verify_audit()? {
         AuditCheck::Intact { lines } => {
             println!("{lines} lines, chain intact");
+            Ok(())
+        }
+        AuditCheck::Broken { line, reason } => Err(Refusal(format!("audit line {line} {reason}"))),
+    }
+}
+
+/// `vestibule audit rechain`: see [`Store::rechain_audit`].
+fn rechain(db: &DbArg) -> Result<(), Refusal> {
+    if !db.path.exists() {
+        return Err(Refusal(format!(
+            "database {}: no such file",
+            db.path.display()
+        )));
+    }
+    let store = Store::open(&db.path)?;
+    let done = store.rechain_audit(&now_text(now_utc()))?;
+    if done.legacy == 0 {
+        println!(
+            "the audit trail is chained already ({} lines): nothing to do",
+            done.lines
+        );
+        return Ok(());
+    }
+    match store.verify_audit()? {
+        AuditCheck::Intact { lines } => {
+            println!(
+                "chained {} line(s) written before the audit chain; {lines} lines, chain intact",
+                done.legacy
+            );
             Ok(())
         }
         AuditCheck::Broken { line, reason } => Err(Refusal(format!("audit line {line} {reason}"))),

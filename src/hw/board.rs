@@ -97,8 +97,12 @@ pub fn open_gpio(config: &Hardware) -> Result<Gpio, DeviceError> {
 /// Opens the ID reader's serial device and starts its loop.
 pub fn open_reader(config: &Hardware) -> Result<SerialReader, DeviceError> {
     let reader = &config.reader;
-    SerialReader::open(&reader.device, reader.baud, reader.framer())
-        .map_err(|e| DeviceError::new("ID reader", e))
+    // The serial error already says "ID reader <path>: ...": once is enough.
+    SerialReader::open(&reader.device, reader.baud, reader.framer()).map_err(|e| {
+        let text = e.to_string();
+        let (device, reason) = text.split_once(": ").unwrap_or(("ID reader", &text));
+        DeviceError::new(device, reason)
+    })
 }
 
 /// A printer link: `/dev/usb/lpN` (or any file) or `tcp://HOST:PORT`.

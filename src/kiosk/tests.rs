@@ -580,6 +580,37 @@ fn decision_table() {
     }
 }
 
+/// The app commits the records of one event in one store transaction: a flag's and a
+/// decision's records must come out of the one event that caused them.
+#[test]
+fn a_flag_and_each_decision_emit_all_their_records_from_one_event() {
+    let mut k = kiosk();
+    let effects = k.handle(0, scan_id());
+    let visit = screened_visit(&effects);
+    let flag = k.handle(
+        0,
+        Event::Screened {
+            visit,
+            result: Ok(vec![
+                candidate("MO-7", Source::Registry),
+                candidate("MO-8", Source::Registry),
+            ]),
+        },
+    );
+    assert_eq!(alerts(&flag, "flagged").len(), 1);
+    assert_eq!(audits(&flag, "flagged").len(), 2);
+    login(&mut k, 1);
+    let cleared = tap(&mut k, 2, "not-a-match");
+    assert_eq!(audits(&cleared, "decision").len(), 1);
+    assert!(cleared.iter().any(|e| matches!(e, Effect::Remember(_))));
+    tap(&mut k, 3, "is-a-match");
+    let blocked = tap(&mut k, 4, "allow-once-block");
+    assert_eq!(audits(&blocked, "decision").len(), 1);
+    assert!(blocked.iter().any(|e| matches!(e, Effect::Remember(_))));
+    assert_eq!(alerts(&blocked, "decision").len(), 1);
+    assert_eq!(audits(&blocked, "visit-cleared").len(), 1);
+}
+
 #[test]
 fn remembered_not_a_match_carries_the_identity_key() {
     let mut k = kiosk();

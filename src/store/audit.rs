@@ -164,6 +164,141 @@ impl Store {
     }
 }
 
+/// What [`Store::rechain_audit`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rechained {
+    /// Lines written before the chain existed, now chained (0: the trail was chained already,
+    /// and nothing was written).
+    pub legacy: u64,
+    /// Lines in the trail afterwards, the `audit-rechained` line included.
+    pub lines: u64,
+}
+
+/// Why a trail cannot be rechained: the chained part must verify first, or rechaining would
+/// hide a change to it.
+fn refuse(line: u64, reason: &str) -> StoreError {
+    StoreError::BadFile(format!(
+        "audit line {line} {reason}: the trail is not rechained (only lines written before the chain may be)"
+    ))
+}
+
+/// The stored lines, in key order: `(key, text)`.
+fn stored_lines(write: &redb::WriteTransaction) -> Result<Vec<(u64, String)>, StoreError> {
+    let table = write.open_table(AUDIT)?;
+    let lines = table
+        .iter()?
+        .map(|e| e.map(|(k, v)| (k.value(), v.value().to_owned())))
+        .collect::<Result<_, _>>()?;
+    Ok(lines)
+}
+
+/// The event fields of a stored line (chain fields dropped); a line that is not a JSON object
+/// keeps its text under `text`.
+fn event_of(text: &str) -> Map<String, Value> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(mut object)) => {
+            for reserved in ["seq", "prev", "hash"] {
+                object.remove(reserved);
+            }
+            object
+        }
+        _ => Map::from_iter([("text".to_owned(), Value::String(text.to_owned()))]),
+    }
+}
+
+/// Checks that the trail is legacy lines (no `hash`) first, numbered 1..=k, then lines chained
+/// onto them that verify; returns k.
+fn legacy_prefix(lines: &[(u64, String)], recorded: u64) -> Result<u64, StoreError> {
+    let mut legacy = 0u64;
+    let mut prev: Option<String> = None;
+    for (n, (key, text)) in (1u64..).zip(lines) {
+        if *key != n {
+            return Err(refuse(n, "is missing"));
+        }
+        let object = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(o)) => Some(o),
+            _ => None,
+        };
+        let hash = object
+            .as_ref()
+            .and_then(|o| o.get("hash"))
+            .and_then(Value::as_str);
+        let (Some(mut object), Some(hash)) = (object.clone(), hash.map(str::to_owned)) else {
+            if prev.is_some() {
+                return Err(refuse(n, "carries no hash after chained lines"));
+            }
+            legacy = n;
+            continue;
+        };
+        object.remove("hash");
+        let before = (n as usize).checked_sub(2).and_then(|i| lines.get(i));
+        let expected_prev = prev.unwrap_or_else(|| match before {
+            Some((_, before)) => line_hash(GENESIS, before),
+            None => GENESIS.to_owned(),
+        });
+        if object.get("prev").and_then(Value::as_str) != Some(expected_prev.as_str())
+            || object.get("seq").and_then(Value::as_u64) != Some(n)
+            || line_hash(&expected_prev, &canonical(&Value::Object(object))) != hash
+        {
+            return Err(refuse(n, "does not verify"));
+        }
+        prev = Some(hash);
+    }
+    let total = lines.len() as u64;
+    if recorded > total {
+        return Err(refuse(total + 1, "is missing (the trail ends early)"));
+    }
+    Ok(legacy)
+}
+
+impl Store {
+    /// Chains the audit lines written before the hash chain existed, once: the whole trail is
+    /// rewritten from line 1 with `seq`, `prev` and `hash` (every event's fields kept), and an
+    /// `audit-rechained` line (at `at`, naming how many lines were chained after the fact) is
+    /// appended, in ONE transaction. Refused when any chained line does not verify: rechaining
+    /// must not hide a change. A trail with no legacy line is left as it is.
+    pub fn rechain_audit(&self, at: &str) -> Result<Rechained, StoreError> {
+        let write = self.db().begin_write()?;
+        let lines = stored_lines(&write)?;
+        let recorded = write
+            .open_table(META)?
+            .get(META_AUDIT_LINES)?
+            .map_or(0, |v| v.value());
+        let legacy = legacy_prefix(&lines, recorded)?;
+        if legacy == 0 {
+            return Ok(Rechained {
+                legacy: 0,
+                lines: lines.len() as u64,
+            });
+        }
+        let previous_head = lines
+            .last()
+            .map(|(_, text)| stored_hash(text))
+            .unwrap_or_default();
+        {
+            let mut table = write.open_table(AUDIT)?;
+            for (key, _) in &lines {
+                table.remove(*key)?;
+            }
+        }
+        for (_, text) in &lines {
+            append_audit(&write, Value::Object(event_of(text)))?;
+        }
+        append_audit(
+            &write,
+            serde_json::json!({
+                "event": "audit-rechained", "at": at, "legacy_lines": legacy,
+                "lines": lines.len(), "previous_head": previous_head,
+            }),
+        )?;
+        write.commit()?;
+        Ok(Rechained {
+            legacy,
+            lines: lines.len() as u64 + 1,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

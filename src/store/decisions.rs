@@ -11,13 +11,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::crypto::Sealer;
-use super::schema::{AUDIT, BLOCKED, DECISIONS, DECISIONS_NAME};
+use super::schema::{AUDIT, BLOCKED, BLOCKED_NAME, DECISIONS, DECISIONS_NAME};
 use super::screener::Source;
-use super::visits::Block;
+use super::visits::{Block, SealedBlock};
 use super::{Store, StoreError};
 
 pub(super) use super::audit::append_audit;
@@ -49,6 +49,101 @@ pub struct Decided<'a> {
     pub by: &'a str,
 }
 
+/// Writes "`record_id` is not this person" (sealed) and its audit line inside `write`.
+pub(super) fn remember_in(
+    write: &WriteTransaction,
+    sealer: &Sealer,
+    identity: &str,
+    source: Source,
+    record_id: &str,
+    decided: &Decided,
+) -> Result<(), StoreError> {
+    let key = decision_key(&sealer.token(identity), source, record_id);
+    let value = SealedDecision {
+        identity: identity.to_owned(),
+        decision: "not-a-match".into(),
+        at: decided.at.to_owned(),
+        by: decided.by.to_owned(),
+    };
+    let json = serde_json::to_string(&value).expect("decisions serialise");
+    let sealed = sealer.seal(DECISIONS_NAME, &key, json.as_bytes());
+    write
+        .open_table(DECISIONS)?
+        .insert(key.as_str(), sealed.as_str())?;
+    append_audit(
+        write,
+        serde_json::json!({
+            "event": "not-a-match", "at": decided.at, "by": decided.by, "source": source.as_str(),
+            "record_id": record_id, "identity": sealer.audit_token(identity),
+        }),
+    )
+}
+
+/// Writes "allow once and block" (the sealed block, keyed by the person's token) and its audit
+/// line inside `write`: the same row and line as [`Store::block_person`].
+pub(super) fn block_in(
+    write: &WriteTransaction,
+    sealer: &Sealer,
+    identity: &str,
+    source: Source,
+    record_id: &str,
+    decided: &Decided,
+) -> Result<(), StoreError> {
+    let block = SealedBlock {
+        identity: identity.to_owned(),
+        block: Block {
+            source: source.as_str().to_owned(),
+            record_id: record_id.to_owned(),
+            at: decided.at.to_owned(),
+            by: decided.by.to_owned(),
+        },
+    };
+    let token = sealer.token(identity);
+    let json = serde_json::to_string(&block).expect("blocks serialise");
+    let sealed = sealer.seal(BLOCKED_NAME, &token, json.as_bytes());
+    write
+        .open_table(BLOCKED)?
+        .insert(token.as_str(), sealed.as_str())?;
+    append_audit(
+        write,
+        serde_json::json!({
+            "event": "blocked", "at": decided.at, "by": decided.by, "source": source.as_str(),
+            "record_id": record_id, "identity": sealer.audit_token(identity),
+        }),
+    )
+}
+
+/// Forgets every decision (and any block) about this person inside `write`, with its audit
+/// line; returns how many there were.
+pub(super) fn forget_in(
+    write: &WriteTransaction,
+    sealer: &Sealer,
+    identity: &str,
+    decided: &Decided,
+) -> Result<usize, StoreError> {
+    let token = sealer.token(identity);
+    let (lo, hi) = token_range(&token);
+    let forgotten = {
+        let mut table = write.open_table(DECISIONS)?;
+        let keys: Vec<String> = table
+            .range(lo.as_str()..hi.as_str())?
+            .map(|e| e.map(|(k, _)| k.value().to_owned()))
+            .collect::<Result<_, _>>()?;
+        for key in &keys {
+            table.remove(key.as_str())?;
+        }
+        keys.len() + usize::from(super::visits::unblock(write, &token)?)
+    };
+    append_audit(
+        write,
+        serde_json::json!({
+            "event": "reset", "at": decided.at, "by": decided.by, "forgotten": forgotten,
+            "identity": sealer.audit_token(identity),
+        }),
+    )?;
+    Ok(forgotten)
+}
+
 impl Store {
     /// Remembers that `record_id` is not the visitor with this identity key.
     pub fn remember_not_a_match(
@@ -60,25 +155,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let key = decision_key(&sealer.token(identity), source, record_id);
-        let value = SealedDecision {
-            identity: identity.to_owned(),
-            decision: "not-a-match".into(),
-            at: decided.at.to_owned(),
-            by: decided.by.to_owned(),
-        };
-        let json = serde_json::to_string(&value).expect("decisions serialise");
-        let sealed = sealer.seal(DECISIONS_NAME, &key, json.as_bytes());
-        write
-            .open_table(DECISIONS)?
-            .insert(key.as_str(), sealed.as_str())?;
-        append_audit(
-            &write,
-            serde_json::json!({
-                "event": "not-a-match", "at": decided.at, "by": decided.by, "source": source.as_str(),
-                "record_id": record_id, "identity": sealer.audit_token(identity),
-            }),
-        )?;
+        remember_in(&write, sealer, identity, source, record_id, decided)?;
         write.commit()?;
         Ok(())
     }
@@ -87,26 +164,7 @@ impl Store {
     pub fn forget_decisions(&self, identity: &str, decided: &Decided) -> Result<usize, StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let token = sealer.token(identity);
-        let (lo, hi) = token_range(&token);
-        let forgotten = {
-            let mut table = write.open_table(DECISIONS)?;
-            let keys: Vec<String> = table
-                .range(lo.as_str()..hi.as_str())?
-                .map(|e| e.map(|(k, _)| k.value().to_owned()))
-                .collect::<Result<_, _>>()?;
-            for key in &keys {
-                table.remove(key.as_str())?;
-            }
-            keys.len() + usize::from(super::visits::unblock(&write, &token)?)
-        };
-        append_audit(
-            &write,
-            serde_json::json!({
-                "event": "reset", "at": decided.at, "by": decided.by, "forgotten": forgotten,
-                "identity": sealer.audit_token(identity),
-            }),
-        )?;
+        let forgotten = forget_in(&write, sealer, identity, decided)?;
         write.commit()?;
         Ok(forgotten)
     }

@@ -7,6 +7,11 @@
 //! milliseconds, attempts, channel name), so `vestibule outbox list` needs no key. An entry is
 //! deleted only after its channel accepted it ([`Store::delivered`]); a send cut short by a crash
 //! is simply sent again, under the same idempotency key, for the receiver to drop.
+//!
+//! An entry is written in the same transaction as what it is about: a visit and its upload
+//! ([`Store::save_visit_queued`]), a kiosk event's alerts with its audit lines and remembered
+//! decisions or blocks ([`Store::commit_records`]). A kill at any moment leaves all of them
+//! or none.
 
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -102,6 +107,114 @@ fn enqueue_in(
     Ok(())
 }
 
+/// One durable record of a kiosk event. The records of one event (a flag: its alert and audit
+/// lines; a staff decision: the remembered decision or block, its audit lines and its alert)
+/// are committed together by [`Store::commit_records`]: all of them or none, whatever kills the
+/// kiosk and whenever.
+pub enum Record {
+    /// An audit line (a JSON object: the chain fields are added).
+    Audit(serde_json::Value),
+    /// Staff said this record is not this person ([`Store::remember_not_a_match`]).
+    NotAMatch {
+        identity: String,
+        source: super::Source,
+        record_id: String,
+        at: String,
+        by: String,
+    },
+    /// "Allow once and block" ([`Store::block_person`]).
+    Block {
+        identity: String,
+        source: super::Source,
+        record_id: String,
+        at: String,
+        by: String,
+    },
+    /// Forget every decision about this person ([`Store::forget_decisions`]).
+    Forget {
+        identity: String,
+        at: String,
+        by: String,
+    },
+    /// An alert, queued once on each alert channel under its own idempotency key.
+    Alert(serde_json::Value),
+    /// A `meta` value set with the others (what the kiosk must remember it did: an alert sent
+    /// once, say).
+    Mark { key: &'static str, value: u64 },
+}
+
+// Decisions carry the identity key (a name and a date of birth): `{:?}` names the kind only.
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Record::Audit(_) => "Record::Audit",
+            Record::NotAMatch { .. } => "Record::NotAMatch",
+            Record::Block { .. } => "Record::Block",
+            Record::Forget { .. } => "Record::Forget",
+            Record::Alert(_) => "Record::Alert",
+            Record::Mark { .. } => "Record::Mark",
+        })
+    }
+}
+
+impl Record {
+    /// Whether writing it needs the data key (everything but audit lines and marks).
+    pub fn is_personal(&self) -> bool {
+        !matches!(self, Record::Audit(_) | Record::Mark { .. })
+    }
+}
+
+/// Writes one record inside `write`; `sealer` is `None` only for records that need no key.
+fn write_record(
+    write: &WriteTransaction,
+    sealer: Option<&Sealer>,
+    record: &Record,
+    channels: &[String],
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    use super::decisions::{block_in, forget_in, remember_in, Decided};
+    let sealer = || sealer.ok_or(StoreError::NoKey);
+    match record {
+        Record::Audit(line) => super::audit::append_audit(write, line.clone()),
+        Record::NotAMatch {
+            identity,
+            source,
+            record_id,
+            at,
+            by,
+        } => remember_in(
+            write,
+            sealer()?,
+            identity,
+            *source,
+            record_id,
+            &Decided { at, by },
+        ),
+        Record::Block {
+            identity,
+            source,
+            record_id,
+            at,
+            by,
+        } => block_in(
+            write,
+            sealer()?,
+            identity,
+            *source,
+            record_id,
+            &Decided { at, by },
+        ),
+        Record::Forget { identity, at, by } => {
+            forget_in(write, sealer()?, identity, &Decided { at, by }).map(|_| ())
+        }
+        Record::Alert(body) => enqueue_in(write, sealer()?, channels, &new_key(), body, now_ms),
+        Record::Mark { key, value } => {
+            write.open_table(META)?.insert(*key, *value)?;
+            Ok(())
+        }
+    }
+}
+
 impl Store {
     /// Queues `body` once for each of `channels`, due now, under one new idempotency key
     /// (returned). Committed (and synced) before it returns.
@@ -117,6 +230,30 @@ impl Store {
         enqueue_in(&write, sealer, channels, &key, body, now_ms)?;
         write.commit()?;
         Ok(key)
+    }
+
+    /// Writes `records` (one kiosk event's), in order, in ONE write transaction: all or none.
+    /// Alerts are queued on `channels`, due at `now_ms`. A store without the data key refuses
+    /// (and writes nothing) when any record is personal.
+    pub fn commit_records(
+        &self,
+        records: &[Record],
+        channels: &[String],
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let sealer = self.sealer.as_deref();
+        if sealer.is_none() && records.iter().any(Record::is_personal) {
+            return Err(StoreError::NoKey);
+        }
+        let write = self.db().begin_write()?;
+        for record in records {
+            write_record(&write, sealer, record, channels, now_ms)?;
+        }
+        write.commit()?;
+        Ok(())
     }
 
     /// Saves a visit and queues its upload in ONE transaction: both or neither.
@@ -341,6 +478,63 @@ mod tests {
             .unwrap()
             .iter()
             .all(|p| p.id > again[0].id));
+    }
+
+    #[test]
+    fn one_events_records_commit_together_or_not_at_all() {
+        let (dir, store) = store();
+        let identity = "HENDERSON|WILLIAM|1970-05-14|1234";
+        let decision = |record_id: &str| Record::NotAMatch {
+            identity: identity.into(),
+            source: crate::store::Source::Registry,
+            record_id: record_id.into(),
+            at: "2026-11-23T08:00:00-05:00".into(),
+            by: "demo".into(),
+        };
+        let channels = vec!["webhook-1".to_owned(), "sms".to_owned()];
+        let records = vec![
+            Record::Audit(serde_json::json!({"event": "decision", "record_id": "MO-1"})),
+            decision("MO-1"),
+            Record::Alert(serde_json::json!({"kind": "decision"})),
+            Record::Block {
+                identity: identity.into(),
+                source: crate::store::Source::Registry,
+                record_id: "MO-2".into(),
+                at: "2026-11-23T08:00:01-05:00".into(),
+                by: "demo".into(),
+            },
+            Record::Mark {
+                key: "test_mark",
+                value: 7,
+            },
+        ];
+        store.commit_records(&records, &channels, 5).unwrap();
+        let events: Vec<String> = store
+            .audit_lines()
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+            .collect();
+        assert_eq!(events, ["\"decision\"", "\"not-a-match\"", "\"blocked\""]);
+        assert_eq!(store.due(5, 10).unwrap().len(), 2, "one entry per channel");
+        assert!(store.blocked(identity).unwrap().is_some());
+        assert_eq!(
+            crate::store::schema::meta_value(&store.db(), "test_mark").unwrap(),
+            7
+        );
+        // A record that fails (a keyless store, here) leaves nothing of the event behind.
+        drop(store);
+        let keyless = Store::open(&dir.path().join("o.redb")).unwrap();
+        let more = [
+            Record::Audit(serde_json::json!({"event": "x"})),
+            decision("MO-3"),
+        ];
+        assert!(matches!(
+            keyless.commit_records(&more, &channels, 6),
+            Err(StoreError::NoKey)
+        ));
+        assert_eq!(keyless.audit_lines().unwrap().len(), 3);
+        assert!(!format!("{:?}", more[1]).contains("HENDERSON"));
     }
 
     #[test]

@@ -187,28 +187,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
-        let block = SealedBlock {
-            identity: identity.to_owned(),
-            block: Block {
-                source: source.as_str().to_owned(),
-                record_id: record_id.to_owned(),
-                at: decided.at.to_owned(),
-                by: decided.by.to_owned(),
-            },
-        };
-        let token = sealer.token(identity);
-        let json = serde_json::to_string(&block).expect("blocks serialise");
-        let sealed = sealer.seal(BLOCKED_NAME, &token, json.as_bytes());
-        write
-            .open_table(BLOCKED)?
-            .insert(token.as_str(), sealed.as_str())?;
-        append_audit(
-            &write,
-            serde_json::json!({
-                "event": "blocked", "at": decided.at, "by": decided.by, "source": source.as_str(),
-                "record_id": record_id, "identity": sealer.audit_token(identity),
-            }),
-        )?;
+        super::decisions::block_in(&write, sealer, identity, source, record_id, decided)?;
         write.commit()?;
         Ok(())
     }
