@@ -33,6 +33,11 @@ pub struct Config {
     pub alerts: Alerts,
     /// The district's visit log: sign-ins and sign-outs uploaded through the outbox.
     pub district: District,
+    /// Pre-registered visitors: the fleet key invitations are verified with, and when an ID
+    /// is asked for besides the invitation.
+    pub prereg: Prereg,
+    /// Students signing themselves in late or out early: the reason buttons.
+    pub students: Students,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -165,7 +170,8 @@ pub struct RegistrySync {
     pub ca: PathBuf,
     /// The district's Ed25519 feed key: base64, or the path of a file holding it.
     pub public_key: String,
-    /// A registry not refreshed for this many hours is stale.
+    /// A registry not refreshed for this many hours is stale: `vestibule doctor` warns, the
+    /// staff screen says so, and the running kiosk sends one `registry-stale` alert.
     pub max_registry_age_hours: u32,
     /// Seconds to wait for the feed server to connect or send the next bytes.
     pub timeout_secs: u32,
@@ -243,6 +249,66 @@ pub enum SmtpTls {
 pub struct District {
     /// `https://` URL visits are POSTed to in batches; trusted through `sync.ca`. Empty: none.
     pub visits_url: String,
+}
+
+/// Pre-registered visitors (invitation QR codes, `vestibule prereg`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Prereg {
+    /// The kiosk fleet's Ed25519 public key, base64 (`vestibule prereg keygen` prints it).
+    /// Empty: this kiosk accepts no invitations.
+    pub public_key: String,
+    /// Purpose ids whose invitations also need the visitor's ID, checked to be the same person.
+    pub id_required_purposes: Vec<String>,
+}
+
+impl Default for Prereg {
+    fn default() -> Self {
+        Prereg {
+            public_key: String::new(),
+            id_required_purposes: vec!["volunteer".into(), "contractor".into()],
+        }
+    }
+}
+
+/// Late arrivals and early dismissals of students (issue 8): the reasons a student or the office
+/// picks, recorded by id in student events and counted in reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Students {
+    /// Reason buttons for a late arrival, in screen order.
+    pub late_arrival_reasons: Vec<Choice>,
+    /// Reason buttons for an early dismissal (a pickup or the student leaving), in screen order.
+    pub dismissal_reasons: Vec<Choice>,
+}
+
+impl Default for Students {
+    fn default() -> Self {
+        Students {
+            late_arrival_reasons: vec![
+                Choice::new(
+                    "appointment",
+                    "Medical or dental appointment",
+                    "Cita médica o dental",
+                ),
+                Choice::new("illness", "Illness", "Enfermedad"),
+                Choice::new("transport", "Bus or car trouble", "Problemas de transporte"),
+                Choice::new("family", "Family matter", "Asunto familiar"),
+                Choice::new("other", "Other reason", "Otro motivo"),
+            ],
+            dismissal_reasons: vec![
+                Choice::new(
+                    "appointment",
+                    "Medical or dental appointment",
+                    "Cita médica o dental",
+                ),
+                Choice::new("illness", "Feeling ill", "Se siente mal"),
+                Choice::new("family", "Family matter", "Asunto familiar"),
+                Choice::new("activity", "School activity", "Actividad escolar"),
+                Choice::new("other", "Other reason", "Otro motivo"),
+            ],
+        }
+    }
 }
 
 impl Default for School {
@@ -426,8 +492,44 @@ impl Config {
         self.check_alerts()?;
         check_choices("visit.purposes", &self.visit.purposes)?;
         check_choices("visit.destinations", &self.visit.destinations)?;
+        check_choices(
+            "students.late_arrival_reasons",
+            &self.students.late_arrival_reasons,
+        )?;
+        check_choices(
+            "students.dismissal_reasons",
+            &self.students.dismissal_reasons,
+        )?;
+        self.check_prereg()?;
         self.hardware.validate()?;
         self.check_staff()
+    }
+
+    fn check_prereg(&self) -> Result<(), (&'static str, String)> {
+        use base64::Engine;
+        let key = self.prereg.public_key.trim();
+        if !key.is_empty() {
+            let valid = base64::engine::general_purpose::STANDARD
+                .decode(key)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .is_some_and(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).is_ok());
+            if !valid {
+                return Err((
+                    "prereg.public_key",
+                    "must be a base64 Ed25519 public key (32 bytes) or empty".into(),
+                ));
+            }
+        }
+        for id in &self.prereg.id_required_purposes {
+            if id != "event" && !self.visit.purposes.iter().any(|p| &p.id == id) {
+                return Err((
+                    "prereg.id_required_purposes",
+                    format!("`{id}` is not a purpose id of visit.purposes (nor `event`)"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_sync(&self) -> Result<(), (&'static str, String)> {
@@ -751,6 +853,15 @@ timeout_secs = 10
 # through the outbox (trusting `sync.ca`). Empty: visits stay on this kiosk.
 visits_url = ""
 
+[prereg]
+# Pre-registered visitors scan an invitation QR code instead of typing. The kiosk fleet's
+# Ed25519 public key (base64) the invitations must be signed with: `vestibule prereg keygen`
+# prints it. Empty: this kiosk accepts no invitations.
+public_key = ""
+# Purpose ids (of visit.purposes, or `event`) whose invitations also need the visitor's ID,
+# checked to be the invited person (name and date of birth).
+id_required_purposes = ["volunteer", "contractor"]
+
 # What a cleared visitor picks: why they came, then where they are going. Each list shows in
 # this order; `id` (lower-case letters, digits, -) names the button (`purpose:<id>`,
 # `destination:<id>`) and goes into visit records; `label` / `label_es` are the button text.
@@ -803,6 +914,58 @@ label_es = "Gimnasio"
 id = "classroom"
 label = "Classroom"
 label_es = "Salón de clases"
+
+# Why a student signs in late or leaves early: each list shows in this order; `id` (lower-case
+# letters, digits, -) goes into student events and reports, `label` / `label_es` are the button.
+[[students.late_arrival_reasons]]
+id = "appointment"
+label = "Medical or dental appointment"
+label_es = "Cita médica o dental"
+
+[[students.late_arrival_reasons]]
+id = "illness"
+label = "Illness"
+label_es = "Enfermedad"
+
+[[students.late_arrival_reasons]]
+id = "transport"
+label = "Bus or car trouble"
+label_es = "Problemas de transporte"
+
+[[students.late_arrival_reasons]]
+id = "family"
+label = "Family matter"
+label_es = "Asunto familiar"
+
+[[students.late_arrival_reasons]]
+id = "other"
+label = "Other reason"
+label_es = "Otro motivo"
+
+[[students.dismissal_reasons]]
+id = "appointment"
+label = "Medical or dental appointment"
+label_es = "Cita médica o dental"
+
+[[students.dismissal_reasons]]
+id = "illness"
+label = "Feeling ill"
+label_es = "Se siente mal"
+
+[[students.dismissal_reasons]]
+id = "family"
+label = "Family matter"
+label_es = "Asunto familiar"
+
+[[students.dismissal_reasons]]
+id = "activity"
+label = "School activity"
+label_es = "Actividad escolar"
+
+[[students.dismissal_reasons]]
+id = "other"
+label = "Other reason"
+label_es = "Otro motivo"
 
 [staff]
 # Who may open the staff screens: one entry per person, the PIN stored only as an argon2id hash:

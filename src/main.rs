@@ -63,6 +63,18 @@ enum Command {
     /// Silent alerts and visit uploads waiting for delivery: send them now, or list them.
     #[command(subcommand)]
     Outbox(cli::outbox::OutboxCommand),
+    /// Pre-registered visitors: signed invitation QR codes (add, import, list, revoke, qr).
+    #[command(subcommand)]
+    Prereg(cli::prereg::PreregCommand),
+    /// Events: screen an attendee list and print every cleared attendee's badge in one run.
+    #[command(subcommand)]
+    Event(cli::prereg::EventCommand),
+    /// Reports: visits, flags, decisions, students (CSV, JSON, PDF) and the daily PDF summary.
+    #[command(subcommand)]
+    Report(cli::report::ReportCommand),
+    /// The student roster from the SIS (OneRoster 1.1 CSV): import it, find a student.
+    #[command(subcommand)]
+    Sis(cli::sis::SisCommand),
     /// Relay fail-safe drill for the tests: pulse a relay on a file pin, leave by one way.
     #[command(hide = true)]
     HwDrill {
@@ -112,6 +124,18 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => return usage_error(e),
     };
+    if !matches!(args.command, Command::Kiosk(_)) {
+        // `vestibule visits | head`: a listing whose reader has gone ends quietly, as other
+        // Unix tools do, not with a panic. The kiosk keeps Rust's default (SIGPIPE ignored):
+        // a closed printer or alert connection must never kill it.
+        // SAFETY: single-threaded here, before any thread or handler exists.
+        let _ = unsafe {
+            nix::sys::signal::signal(
+                nix::sys::signal::Signal::SIGPIPE,
+                nix::sys::signal::SigHandler::SigDfl,
+            )
+        };
+    }
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Refusal(message)) => {
@@ -149,6 +173,10 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Audit(command) => cli::privacy::audit(command),
         Command::Purge(purge) => cli::privacy::purge(purge, args.config.as_deref()),
         Command::Outbox(command) => cli::outbox::run(command, args.config.as_deref()),
+        Command::Prereg(command) => cli::prereg::run(command, args.config.as_deref()),
+        Command::Event(command) => cli::prereg::event(command, args.config.as_deref()),
+        Command::Report(command) => cli::report::run(command, args.config.as_deref()),
+        Command::Sis(command) => cli::sis::run(command, args.config.as_deref()),
         Command::HwDrill {
             pin_file,
             way,

@@ -202,3 +202,21 @@ fn config_check_names_file_key_and_reason() {
         "{line}"
     );
 }
+
+/// A listing whose reader has gone (`vestibule config example | head -1`) ends quietly,
+/// killed by SIGPIPE like other Unix tools, not with a panic message.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vestibule"))
+        .args(["config", "example"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}

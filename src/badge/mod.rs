@@ -14,6 +14,7 @@ pub mod codes;
 pub mod evacuation;
 mod layout;
 pub mod photo;
+pub mod sheet;
 pub mod text;
 
 use serde::{Deserialize, Serialize};

@@ -6,10 +6,13 @@ pub mod doctor;
 pub mod id;
 pub mod kiosk;
 pub mod outbox;
+pub mod prereg;
 pub mod privacy;
 pub mod provision;
 pub mod registry;
+pub mod report;
 pub mod screen;
+pub mod sis;
 pub mod visits;
 pub mod watchlist;
 

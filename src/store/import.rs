@@ -354,7 +354,16 @@ impl Store {
                     return Err(bad("a second row with this entry_id"));
                 }
                 let note = clean(columns.get(&record, "note"));
-                let entry = schema::encode_row(&row, &[&list, &action, &note]);
+                // Optional column (issue 8): the one student a custody order is about.
+                let student_id = clean(columns.get(&record, "student_id"));
+                if !student_id.is_empty() && list != "custody" {
+                    return Err(bad("`student_id` is only for `custody` entries"));
+                }
+                let mut extra = vec![list.as_str(), action.as_str(), note.as_str()];
+                if !student_id.is_empty() {
+                    extra.push(&student_id);
+                }
+                let entry = schema::encode_row(&row, &extra);
                 let number = u32::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
                 table.insert(number, entry.as_slice())?;
                 lists.insert(list);

@@ -14,6 +14,8 @@
 //! - [`audit`]: the hash-chained audit trail and its check.
 //! - [`purge`]: retention (old visits and decisions deleted) and key rotation.
 //! - [`outbox`]: alerts and visit uploads waiting for delivery, sealed, one entry per channel.
+//! - [`students`]: the SIS roster (students, guardians; replaced whole) and student events
+//!   (late arrivals, early dismissals), all sealed.
 //!
 //! Atomic replacement: an import writes the new registry and its index inside ONE redb write
 //! transaction. redb is copy-on-write, so the new tables are built beside the live ones and the
@@ -24,11 +26,13 @@ pub mod audit;
 pub mod crypto;
 pub mod decisions;
 pub mod import;
+pub mod invitations;
 pub mod outbox;
 pub mod purge;
 pub mod redb_index;
 pub mod schema;
 pub mod screener;
+pub mod students;
 pub mod visits;
 
 use std::path::Path;

@@ -54,6 +54,7 @@ pub struct ResealSummary {
     pub visits: u64,
     pub decisions: u64,
     pub blocks: u64,
+    pub invitations: u64,
 }
 
 /// The key in `file`, after finishing or undoing a rotation a crash interrupted; a new key
@@ -273,8 +274,11 @@ impl Store {
                 blocked.insert(token.as_str(), value.as_str())?;
                 summary.blocks += 1;
             }
-            // Alerts still waiting for delivery carry names too.
+            // Alerts still waiting for delivery carry names too, as do invitations and the
+            // student roster with its sign-in/out events.
             super::outbox::reseal_outbox(&write, &old, &sealer)?;
+            summary.invitations = super::invitations::reseal_invitations(&write, &old, &sealer)?;
+            super::students::reseal_students(&write, &old, &sealer)?;
             write
                 .open_table(META)?
                 .insert(META_DATA_KEY_ID, sealer.key_id())?;

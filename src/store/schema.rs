@@ -14,6 +14,11 @@
 //! | `blocked` | identity token | sealed JSON: identity and the block |
 //! | `outbox` | entry number | sealed JSON: idempotency key and message ([`super::outbox`]) |
 //! | `outbox_due` | entry number | `(next_at_ms, attempts, channel, created_ms)`, in clear |
+//! | `students` | student-id token | sealed JSON: the student (SIS roster, issue 8) |
+//! | `guardians` | guardian number | sealed JSON: the guardian's name |
+//! | `student_events` | event number | sealed JSON: a late arrival or early dismissal |
+//! | `invitations` | invitation id (16 hex) | sealed JSON: the invitation, its token, screening at issue ([`super::invitations`]) |
+//! | `invitation_revocations` | invitation id | JSON: when and by whom, in clear (no personal data) |
 //!
 //! "Sealed": AES-256-GCM under the data key ([`super::crypto`]); "identity token": HMAC-SHA256
 //! of the identity key under a key derived from the data key. `meta` also holds
@@ -53,6 +58,21 @@ pub const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");
 pub const VISITS: TableDefinition<u32, &str> = TableDefinition::new("visits");
 /// Identity token -> why the person is blocked ("allow once and block"), JSON, sealed.
 pub const BLOCKED: TableDefinition<&str, &str> = TableDefinition::new("blocked");
+/// The SIS roster (issue 8), replaced whole by `vestibule sis import`: keyed student-id token ->
+/// sealed [`crate::sis::Student`]; guardian number -> sealed [`crate::sis::Guardian`]; event
+/// number -> sealed [`super::students::StudentEvent`] (late arrivals, early dismissals).
+pub const STUDENTS: TableDefinition<&str, &str> = TableDefinition::new("students");
+pub const GUARDIANS: TableDefinition<u32, &str> = TableDefinition::new("guardians");
+pub const STUDENT_EVENTS: TableDefinition<u64, &str> = TableDefinition::new("student_events");
+pub const STUDENTS_NAME: &str = "students";
+pub const GUARDIANS_NAME: &str = "guardians";
+pub const STUDENT_EVENTS_NAME: &str = "student_events";
+/// Pre-registered visitors (issue 8): invitation id -> sealed [`super::invitations::StoredInvitation`];
+/// invitation id -> its revocation (when, by whom; no personal data, so in clear).
+pub const INVITATIONS: TableDefinition<&str, &str> = TableDefinition::new("invitations");
+pub const INVITATION_REVOCATIONS: TableDefinition<&str, &str> =
+    TableDefinition::new("invitation_revocations");
+pub const INVITATIONS_NAME: &str = "invitations";
 /// The personal tables' names, the associated data their sealed values are bound to.
 pub const VISITS_NAME: &str = "visits";
 pub const DECISIONS_NAME: &str = "decisions";

@@ -49,6 +49,9 @@ pub struct WatchlistEntry {
     pub list: String,
     pub action: String,
     pub note: String,
+    /// Custody entries only, from the optional `student_id` column: the one student the order
+    /// is about (`None`: every student). Read by [`crate::sis::pickup`].
+    pub student_id: Option<String>,
 }
 
 /// A consistent snapshot of everything screening reads. Cheap to keep for a batch of visitors.
@@ -75,6 +78,7 @@ impl Store {
                             list: field(0),
                             action: field(1),
                             note: field(2),
+                            student_id: Some(field(3)).filter(|s| !s.is_empty()),
                         });
                         rows.push(row);
                     }
@@ -172,6 +176,7 @@ fn blocked_flag(visitor: &Visitor, block: &super::visits::Block) -> Flag {
                 "Allowed once and blocked on {} by {} ({} record {})",
                 block.at, block.by, block.source, block.record_id
             ),
+            student_id: None,
         }),
         details: Vec::new(),
     }

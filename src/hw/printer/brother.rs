@@ -92,6 +92,46 @@ pub fn encode(page: &Bitmap1, media: Media) -> Vec<u8> {
     job
 }
 
+/// One job that prints every page back to back (an event's badges): the job header once, then
+/// per page its print information (page 0 "starting page", the rest "other pages"), the cut
+/// settings, the raster lines and FF (print, no feed), the last page SUB (print, feed, cut).
+/// Die-cut labels get no feed between pages (the die-cut gap is the only gap) and a cut every
+/// `cut_every` labels (0: only after the last); continuous tape keeps the 3 mm margin its
+/// stock needs and is cut after every badge, or the badges would run into each other.
+pub fn encode_run(pages: &[Bitmap1], media: Media, cut_every: u8) -> Vec<u8> {
+    let lines: usize = pages.iter().map(|p| p.height() as usize).sum();
+    let mut job = Vec::with_capacity(420 + pages.len() * 40 + lines * (3 + LINE_BYTES));
+    job.extend_from_slice(&[0; 400]);
+    job.extend_from_slice(&[ESC, b'@']);
+    job.extend_from_slice(&[ESC, b'i', b'a', 0x01]);
+    job.extend_from_slice(&[ESC, b'i', b'!', 0x00]);
+    let cut_every = match media {
+        Media::Dk2205 => 1,
+        Media::Dk1202 => cut_every,
+    };
+    for (n, page) in pages.iter().enumerate() {
+        let mut info = print_information(media, page.height());
+        info[11] = u8::from(n > 0); // starting page / other pages
+        job.extend_from_slice(&info);
+        if cut_every == 0 {
+            job.extend_from_slice(&[ESC, b'i', b'M', 0x00]); // no auto cut
+        } else {
+            job.extend_from_slice(&[ESC, b'i', b'M', 0x40]);
+            job.extend_from_slice(&[ESC, b'i', b'A', cut_every]); // cut each n labels
+        }
+        job.extend_from_slice(&[ESC, b'i', b'K', 0x08]); // cut at end
+        let [feed_lo, feed_hi] = media.feed_dots().to_le_bytes();
+        job.extend_from_slice(&[ESC, b'i', b'd', feed_lo, feed_hi]);
+        job.extend_from_slice(&[b'M', 0x00]);
+        for y in 0..page.height() {
+            job.extend_from_slice(&[b'g', 0x00, LINE_BYTES as u8]);
+            job.extend_from_slice(&raster_line(page.row(y)));
+        }
+        job.push(if n + 1 == pages.len() { 0x1a } else { 0x0c });
+    }
+    job
+}
+
 fn print_information(media: Media, lines: u32) -> [u8; 13] {
     use print_info::*;
     let mut valid = RECOVER | QUALITY | MEDIA_TYPE | WIDTH;

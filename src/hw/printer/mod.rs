@@ -104,6 +104,32 @@ impl PrinterKind {
     }
 }
 
+impl PrinterKind {
+    /// One print job for a run of badges (an event), back to back: a Brother QL gets one
+    /// multi-page raster job ([`brother::encode_run`], cut every `cut_every` die-cut labels);
+    /// DYMO and ZPL printers take their single-label jobs one after another in one stream.
+    pub fn encode_run(self, pages: &[Bitmap1], cut_every: u8) -> Result<Vec<u8>, EncodeError> {
+        let label = self.label();
+        if let Some(page) = pages
+            .iter()
+            .find(|p| (p.width(), p.height()) != (label.width, label.height))
+        {
+            return Err(EncodeError::PageSize {
+                expected: (label.width, label.height),
+                actual: (page.width(), page.height()),
+            });
+        }
+        if let Some(media) = self.brother_media() {
+            return Ok(brother::encode_run(pages, media, cut_every));
+        }
+        let mut job = Vec::new();
+        for page in pages {
+            job.extend(self.encode(page)?);
+        }
+        Ok(job)
+    }
+}
+
 impl fmt::Display for PrinterKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())

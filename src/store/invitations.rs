@@ -1,0 +1,429 @@
+//! Pre-registrations (invitations) in the store, sealed, with their revocations, and the visits
+//! an event's pre-printed badges stand for.
+//!
+//! An invitation names a person, so the `invitations` table is sealed under the data key like
+//! visits ([`super::crypto`]), keyed by the invitation id (random, not personal). Revocations
+//! hold only the id, when and by whom: they stay in clear so a kiosk answers "revoked?" with one
+//! lookup. Every issue and revocation is audited by id, never by name.
+
+use redb::{ReadableDatabase, ReadableTable};
+use serde::{Deserialize, Serialize};
+
+use super::audit::append_audit;
+use super::crypto::Sealer;
+use super::schema::{
+    iso, parse_iso, parse_sex, INVITATIONS, INVITATIONS_NAME, INVITATION_REVOCATIONS,
+};
+use super::visits::{insert_visit, StoredVisit};
+use super::{Store, StoreError};
+use crate::prereg::{self, Invitation, InvitationError, InvitationId, InvitedPerson, VerifyingKey};
+
+/// What screening said when the invitation was issued. Only a clear person is ever issued one;
+/// the kiosk screens again on arrival.
+pub const SCREENED_CLEAR: &str = "clear";
+
+/// One issued invitation as the store keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredInvitation {
+    pub invitation: Invitation,
+    /// The signed token (`VSTB1:...`), so `prereg qr` can write it again.
+    pub token: String,
+    /// [`SCREENED_CLEAR`], and when (RFC 3339).
+    pub screened: String,
+    pub issued_at: String,
+    /// The operator, or `import` with the file's name.
+    pub issued_by: String,
+}
+
+impl std::fmt::Debug for StoredInvitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredInvitation")
+            .field("id", &self.invitation.id.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+/// When and by whom an invitation was revoked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub at: String,
+    pub by: String,
+}
+
+/// `prereg revoke`'s answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Revoked {
+    Now,
+    Already(Revocation),
+    /// No invitation with this id was issued from this database.
+    Unknown,
+}
+
+/// Why a scanned invitation does not admit its bearer (after [`Store::check_invitation`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Invalid(#[from] InvitationError),
+    #[error("the invitation was revoked")]
+    Revoked,
+}
+
+/// The sealed JSON of one invitation.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    id: String,
+    last_name: String,
+    first_name: String,
+    middle_name: String,
+    dob: Option<String>,
+    sex: Option<String>,
+    valid_from: String,
+    valid_to: String,
+    purpose: String,
+    destination: String,
+    event: Option<String>,
+    token: String,
+    screened: String,
+    issued_at: String,
+    issued_by: String,
+}
+
+impl Record {
+    fn of(stored: &StoredInvitation) -> Record {
+        let i = &stored.invitation;
+        Record {
+            id: i.id.to_string(),
+            last_name: i.person.last_name.clone(),
+            first_name: i.person.first_name.clone(),
+            middle_name: i.person.middle_name.clone(),
+            dob: i.person.dob.map(iso),
+            sex: i.person.sex.map(|s| s.as_str().to_owned()),
+            valid_from: iso(i.valid_from),
+            valid_to: iso(i.valid_to),
+            purpose: i.purpose.clone(),
+            destination: i.destination.clone(),
+            event: i.event.clone(),
+            token: stored.token.clone(),
+            screened: stored.screened.clone(),
+            issued_at: stored.issued_at.clone(),
+            issued_by: stored.issued_by.clone(),
+        }
+    }
+
+    fn stored(self) -> Option<StoredInvitation> {
+        let invitation = Invitation {
+            id: self.id.parse().ok()?,
+            person: InvitedPerson {
+                last_name: self.last_name,
+                first_name: self.first_name,
+                middle_name: self.middle_name,
+                dob: self.dob.as_deref().and_then(parse_iso),
+                sex: parse_sex(self.sex.as_deref().unwrap_or("")).ok()?,
+            },
+            valid_from: parse_iso(&self.valid_from)?,
+            valid_to: parse_iso(&self.valid_to)?,
+            purpose: self.purpose,
+            destination: self.destination,
+            event: self.event,
+        };
+        Some(StoredInvitation {
+            invitation,
+            token: self.token,
+            screened: self.screened,
+            issued_at: self.issued_at,
+            issued_by: self.issued_by,
+        })
+    }
+}
+
+fn open_invitation(sealer: &Sealer, id: &str, sealed: &str) -> Option<StoredInvitation> {
+    let stored = sealer
+        .open(INVITATIONS_NAME, id, id, sealed)
+        .ok()
+        .and_then(|plain| serde_json::from_slice::<Record>(&plain).ok())
+        .and_then(Record::stored)
+        .filter(|s| s.invitation.id.to_string() == id);
+    if stored.is_none() {
+        tracing::warn!("invitation {id} does not open with the data key; left out");
+    }
+    stored
+}
+
+impl Store {
+    /// Saves issued invitations, all or none, with one audit line each (by id).
+    pub fn save_invitations(&self, issued: &[StoredInvitation]) -> Result<(), StoreError> {
+        let sealer = self.sealer()?;
+        let write = self.db().begin_write()?;
+        {
+            let mut table = write.open_table(INVITATIONS)?;
+            for stored in issued {
+                let id = stored.invitation.id.to_string();
+                let json = serde_json::to_string(&Record::of(stored)).expect("records serialise");
+                let sealed = sealer.seal(INVITATIONS_NAME, &id, json.as_bytes());
+                table.insert(id.as_str(), sealed.as_str())?;
+            }
+        }
+        for stored in issued {
+            let i = &stored.invitation;
+            append_audit(
+                &write,
+                serde_json::json!({
+                    "event": "invitation-issued", "at": stored.issued_at, "by": stored.issued_by,
+                    "invitation": i.id.to_string(), "valid_from": iso(i.valid_from),
+                    "valid_to": iso(i.valid_to), "purpose": i.purpose, "screened": stored.screened,
+                }),
+            )?;
+        }
+        write.commit()?;
+        Ok(())
+    }
+
+    /// The invitation issued under `id` from this database.
+    pub fn invitation(&self, id: InvitationId) -> Result<Option<StoredInvitation>, StoreError> {
+        let sealer = self.sealer()?;
+        let read = self.db().begin_read()?;
+        let table = match read.open_table(INVITATIONS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let key = id.to_string();
+        let found = table.get(key.as_str())?;
+        Ok(found.and_then(|sealed| open_invitation(sealer, &key, sealed.value())))
+    }
+
+    /// Every invitation issued from this database, by id, with its revocation if any.
+    pub fn invitations(&self) -> Result<Vec<(StoredInvitation, Option<Revocation>)>, StoreError> {
+        let sealer = self.sealer()?;
+        let read = self.db().begin_read()?;
+        let table = match read.open_table(INVITATIONS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut listed = Vec::new();
+        for entry in table.iter()? {
+            let (id, sealed) = entry?;
+            if let Some(stored) = open_invitation(sealer, id.value(), sealed.value()) {
+                let revoked = self.revocation(&read, stored.invitation.id)?;
+                listed.push((stored, revoked));
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Whether `id` was revoked. Needs no data key: the kiosk asks before anything else.
+    pub fn is_revoked(&self, id: InvitationId) -> Result<bool, StoreError> {
+        let read = self.db().begin_read()?;
+        Ok(self.revocation(&read, id)?.is_some())
+    }
+
+    fn revocation(
+        &self,
+        read: &redb::ReadTransaction,
+        id: InvitationId,
+    ) -> Result<Option<Revocation>, StoreError> {
+        let table = match read.open_table(INVITATION_REVOCATIONS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let found = table.get(id.to_string().as_str())?;
+        Ok(found.map(|v| {
+            serde_json::from_str(v.value()).unwrap_or(Revocation {
+                at: String::new(),
+                by: String::new(),
+            })
+        }))
+    }
+
+    /// The kiosk's first step on an invitation scan: signature, dates, then revocation. The
+    /// person must still be screened (the registry may have changed since it was issued) and,
+    /// when [`prereg::needs_id`] says so, show an ID that [`prereg::same_person`] accepts.
+    pub fn check_invitation(
+        &self,
+        token: &str,
+        fleet: &VerifyingKey,
+        today: time::Date,
+    ) -> Result<Result<Invitation, Refusal>, StoreError> {
+        let invitation = match prereg::verify(token, fleet, today) {
+            Ok(invitation) => invitation,
+            Err(e) => return Ok(Err(Refusal::Invalid(e))),
+        };
+        if self.is_revoked(invitation.id)? {
+            return Ok(Err(Refusal::Revoked));
+        }
+        Ok(Ok(invitation))
+    }
+
+    /// Revokes an invitation issued from this database, audited with the operator's name.
+    pub fn revoke_invitation(
+        &self,
+        id: InvitationId,
+        by: &str,
+        at: &str,
+    ) -> Result<Revoked, StoreError> {
+        let key = id.to_string();
+        let write = self.db().begin_write()?;
+        {
+            let known = write.open_table(INVITATIONS)?.get(key.as_str())?.is_some();
+            if !known {
+                return Ok(Revoked::Unknown);
+            }
+            let mut revocations = write.open_table(INVITATION_REVOCATIONS)?;
+            if let Some(earlier) = revocations.get(key.as_str())? {
+                let earlier = serde_json::from_str(earlier.value()).unwrap_or(Revocation {
+                    at: String::new(),
+                    by: String::new(),
+                });
+                return Ok(Revoked::Already(earlier));
+            }
+            let revocation = Revocation {
+                at: at.to_owned(),
+                by: by.to_owned(),
+            };
+            let json = serde_json::to_string(&revocation).expect("revocations serialise");
+            revocations.insert(key.as_str(), json.as_str())?;
+        }
+        append_audit(
+            &write,
+            serde_json::json!({"event": "invitation-revoked", "at": at, "by": by, "invitation": key}),
+        )?;
+        write.commit()?;
+        Ok(Revoked::Now)
+    }
+
+    /// Records an event's cleared attendees as visits (the roster, the evacuation list and the
+    /// badges' sign-out codes count them), all or none, with one audit line for the run.
+    pub fn save_event_visits(
+        &self,
+        visits: &[StoredVisit],
+        event: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let sealer = self.sealer()?;
+        let write = self.db().begin_write()?;
+        for visit in visits {
+            insert_visit(&write, sealer, visit)?;
+        }
+        append_audit(
+            &write,
+            serde_json::json!({
+                "event": "event-badges", "at": at, "by": by, "name": event,
+                "visits": visits.iter().map(|v| v.visit).collect::<Vec<_>>(),
+            }),
+        )?;
+        write.commit()?;
+        Ok(())
+    }
+}
+
+/// Key rotation ([`Store::reseal`]): every invitation opened with `old` and sealed again with
+/// `new` (the id is the record's key and its seal label). Refuses on the first one that does
+/// not open, naming it.
+pub(super) fn reseal_invitations(
+    write: &redb::WriteTransaction,
+    old: &Sealer,
+    new: &Sealer,
+) -> Result<u64, StoreError> {
+    let mut table = write.open_table(INVITATIONS)?;
+    let rows: Vec<(String, String)> = table
+        .iter()?
+        .map(|e| e.map(|(k, v)| (k.value().to_owned(), v.value().to_owned())))
+        .collect::<Result<_, _>>()?;
+    for (id, sealed) in &rows {
+        let plain = old.open(INVITATIONS_NAME, id, id, sealed)?;
+        table.insert(id.as_str(), new.seal(INVITATIONS_NAME, id, &plain).as_str())?;
+    }
+    Ok(rows.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn stored(id: u64) -> StoredInvitation {
+        StoredInvitation {
+            invitation: Invitation {
+                id: InvitationId(id),
+                person: InvitedPerson {
+                    last_name: "Lovelace".into(),
+                    first_name: "Ada".into(),
+                    middle_name: String::new(),
+                    dob: Some(date!(1985 - 12 - 10)),
+                    sex: None,
+                },
+                valid_from: date!(2026 - 12 - 01),
+                valid_to: date!(2026 - 12 - 01),
+                purpose: "visitor".into(),
+                destination: "office".into(),
+                event: None,
+            },
+            token: "VSTB1:abc.def".into(),
+            screened: SCREENED_CLEAR.into(),
+            issued_at: "2026-11-23T08:00:00-05:00".into(),
+            issued_by: "Ms Office".into(),
+        }
+    }
+
+    #[test]
+    fn invitations_are_sealed_listed_and_revoked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        let key = crate::store::Key::generate();
+        let store = Store::open_with_key(&path, &key).unwrap();
+        store.save_invitations(&[stored(1), stored(2)]).unwrap();
+        assert_eq!(store.invitation(InvitationId(1)).unwrap(), Some(stored(1)));
+        assert_eq!(store.invitation(InvitationId(3)).unwrap(), None);
+        assert!(!store.is_revoked(InvitationId(1)).unwrap());
+        let at = "2026-11-24T09:00:00-05:00";
+        assert_eq!(
+            store
+                .revoke_invitation(InvitationId(1), "Mr Head", at)
+                .unwrap(),
+            Revoked::Now
+        );
+        assert!(matches!(
+            store.revoke_invitation(InvitationId(1), "Mr Head", at).unwrap(),
+            Revoked::Already(r) if r.by == "Mr Head"
+        ));
+        assert_eq!(
+            store.revoke_invitation(InvitationId(9), "x", at).unwrap(),
+            Revoked::Unknown
+        );
+        let listed = store.invitations().unwrap();
+        assert_eq!(listed.len(), 2);
+        let fleet = prereg::SigningKey::from_bytes(&[3; 32]);
+        let token = |id| prereg::issue(&stored(id).invitation, &fleet).unwrap();
+        let today = date!(2026 - 12 - 01);
+        let check = |id| {
+            store
+                .check_invitation(&token(id), &fleet.verifying_key(), today)
+                .unwrap()
+        };
+        assert_eq!(check(1), Err(Refusal::Revoked));
+        assert_eq!(check(2), Ok(stored(2).invitation));
+        let late = store.check_invitation(&token(2), &fleet.verifying_key(), date!(2026 - 12 - 02));
+        assert!(matches!(
+            late.unwrap(),
+            Err(Refusal::Invalid(InvitationError::Expired { .. }))
+        ));
+        assert!(listed[0].1.is_some() && listed[1].1.is_none());
+        drop(store);
+        let raw = std::fs::read(&path).unwrap();
+        assert!(!raw.windows(8).any(|w| w == b"Lovelace"), "sealed at rest");
+        let store = Store::open(&path).unwrap();
+        assert!(store.is_revoked(InvitationId(1)).unwrap(), "no key needed");
+        drop(store);
+        let audit = Store::open_with_key(&path, &key)
+            .unwrap()
+            .audit_lines()
+            .unwrap();
+        assert!(audit
+            .iter()
+            .any(|l| l.contains("invitation-revoked") && l.contains("Mr Head")));
+        assert!(!audit.iter().any(|l| l.contains("Lovelace")));
+    }
+}
