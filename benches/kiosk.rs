@@ -6,7 +6,10 @@
 //!   `vestibule registry bench --people 900000 --db FILE` built); registry screening latency
 //!   alone is `benches/screen.rs`;
 //! - destination tapped -> badge rendered, encoded and handed to the (simulated) printer and
-//!   the relay pulsed.
+//!   the relay pulsed;
+//! - invitation QR scanned -> badge printing: the token verified and checked against the
+//!   revocations, the visitor's "yes, that's me" tap, screening, the badge to the printer and
+//!   the relay (with `VESTIBULE_BENCH_DB`, against that registry).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
@@ -71,6 +74,52 @@ fn all(c: &mut Criterion) {
                 app.borrow_mut().dispatch(tap("purpose:visitor"));
             },
             |()| app.borrow_mut().dispatch(tap("destination:library")),
+            BatchSize::PerIteration,
+        )
+    });
+    drop(app);
+
+    // Invitations: a kiosk that trusts a fleet key, with a store for the revocations.
+    let fleet = vestibule::prereg::SigningKey::from_bytes(&[7; 32]);
+    let mut config = Config::default();
+    config.prereg.public_key = vestibule::feed::keys::public_base64(&fleet.verifying_key());
+    let db = dir.path().join("invitations.redb");
+    if let Some(original) = std::env::var_os("VESTIBULE_BENCH_DB") {
+        std::fs::copy(original, &db).unwrap();
+    }
+    let key = vestibule::store::KeyLocation::File(dir.path().join("invitations.redb.key"));
+    let store = vestibule::store::Store::open_personal(&db, &key).unwrap();
+    let today = epoch.date();
+    let invitation = vestibule::prereg::Invitation {
+        id: vestibule::prereg::InvitationId(0x0123_4567_89ab_cdef),
+        person: vestibule::prereg::InvitedPerson {
+            last_name: "Lovelace".into(),
+            first_name: "Ada".into(),
+            middle_name: String::new(),
+            dob: None,
+            sex: None,
+        },
+        valid_from: today - time::Duration::days(1),
+        valid_to: today + time::Duration::days(1),
+        purpose: "visitor".into(),
+        destination: "library".into(),
+        event: None,
+    };
+    let qr = vestibule::prereg::issue(&invitation, &fleet).unwrap();
+    let app = std::cell::RefCell::new(
+        KioskApp::sim(&config, Some(store), &dir.path().join("inv"), epoch).unwrap(),
+    );
+    c.bench_function("invitation scanned -> badge printed, relay pulsed", |b| {
+        b.iter_batched(
+            || app.borrow_mut().dispatch(tap("done")),
+            |()| {
+                app.borrow_mut().scan(qr.as_bytes());
+                app.borrow_mut().dispatch(tap("invitation-confirm"));
+                assert_eq!(
+                    app.borrow().kiosk().screen(),
+                    vestibule::kiosk::Screen::DoorOpen
+                );
+            },
             BatchSize::PerIteration,
         )
     });

@@ -43,6 +43,7 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
     present_manual(&api, kiosk);
     present_roster(&api, kiosk.roster());
     present_notice(&api, kiosk.staff_notice());
+    present_invitation(&api, kiosk);
     if let Some(check_in) = kiosk.review() {
         present_review(&api, check_in);
     } else {
@@ -51,6 +52,34 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
         api.set_candidate(Record::default());
     }
     api.set_screen(screen(kiosk.screen(), &api));
+}
+
+/// The invitation on the confirm screen: first name and last initial only.
+fn present_invitation(api: &Api, kiosk: &Kiosk) {
+    let settings = kiosk.settings();
+    let label = |choices: &[Choice], id: &str| {
+        choices
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(String::new, |c| match kiosk.language() {
+                Language::En => c.label.clone(),
+                Language::Es => c.label_es.clone(),
+            })
+    };
+    let (name, purpose, destination) = match kiosk.invitation() {
+        Some(pass) => {
+            let initial: String = pass.invited.last_name.chars().take(1).collect();
+            (
+                format!("{} {initial}.", pass.invited.first_name),
+                label(&settings.purposes, &pass.purpose),
+                label(&settings.destinations, &pass.destination),
+            )
+        }
+        None => Default::default(),
+    };
+    api.set_invitation_name(name.into());
+    api.set_invitation_purpose(purpose.into());
+    api.set_invitation_destination(destination.into());
 }
 
 /// Shows the installed registry's age on the staff screen (`None` shows nothing), in the
@@ -112,6 +141,8 @@ fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
         kiosk::Screen::ManualEntry => Screen::ManualEntry,
         kiosk::Screen::ManualApproval => Screen::ManualApproval,
         kiosk::Screen::Roster => Screen::Roster,
+        kiosk::Screen::InvitationConfirm => Screen::InvitationConfirm,
+        kiosk::Screen::InvitationId => Screen::InvitationId,
     }
 }
 
@@ -269,6 +300,7 @@ fn document_text(document: Option<DocumentKind>, last4: Option<&str>) -> SharedS
         Some(DocumentKind::Aamva) => "Driver's licence / ID card",
         Some(DocumentKind::MrzTd1 | DocumentKind::MrzTd2) => "ID card (MRZ)",
         Some(DocumentKind::MrzTd3) => "Passport",
+        Some(DocumentKind::Prereg) => "Invitation (pre-registered)",
     };
     match last4 {
         Some(last4) => format!("{kind}, number ending {last4}").into(),

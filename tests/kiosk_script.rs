@@ -714,3 +714,95 @@ fn staff_reset_a_block_from_the_review_and_the_next_check_in_is_not_blocked() {
         "{flagged:?}"
     );
 }
+
+/// A fleet key, a config that trusts it, and an invitation for Ada Lovelace (visitor, library)
+/// valid from yesterday to tomorrow; returns the config and the QR payload.
+fn invited(k: &Kiosk) -> (PathBuf, String) {
+    let key = k.path("fleet.key");
+    let out = vestibule(&["prereg", "keygen", "--out", &key]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    let config = k.file(
+        "invitations.toml",
+        &format!("[prereg]\npublic_key = \"{public}\"\n"),
+    );
+    let today = time::OffsetDateTime::now_utc().date();
+    let (from, to) = (
+        (today - time::Duration::days(1)).to_string(),
+        (today + time::Duration::days(1)).to_string(),
+    );
+    let out = vestibule(&[
+        "--config",
+        config.to_str().unwrap(),
+        "prereg",
+        "add",
+        "--db",
+        k.db(),
+        "--key",
+        &key,
+        "--last",
+        "Lovelace",
+        "--first",
+        "Ada",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--purpose",
+        "visitor",
+        "--destination",
+        "library",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("VSTB1:"))
+        .expect("the token")
+        .to_owned();
+    (config, token)
+}
+
+#[test]
+fn an_invitation_checks_in_without_typing_and_a_revoked_one_does_not() {
+    let k = Kiosk::new();
+    let (config, token) = invited(&k);
+    let script = [
+        json!({ "scan": token }),
+        json!({ "screenshot": "invitation" }),
+        tap("invitation-confirm"),
+        json!({ "wait_ms": 200 }),
+    ];
+    let (output, out) = k.run_configured("invited", &script, Some(&config));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("invitation.png").exists());
+    // No purpose or destination to choose: the invitation names them.
+    assert_eq!(hardware(&out, "printer", "print").len(), 1);
+    assert_eq!(hardware(&out, "relay", "pulse").len(), 1);
+    let visits = k.visits(&[]);
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["purpose"], "visitor");
+    assert_eq!(visits[0]["destination"], "library");
+
+    // Revoked at the office: the same QR code now gets the front-office screen, no badge.
+    let id =
+        String::from_utf8_lossy(&vestibule(&["prereg", "list", "--db", k.db(), "--json"]).stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .next()
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let out = vestibule(&["prereg", "revoke", "--db", k.db(), &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (output, out) = k.run_configured("revoked", &[json!({ "scan": token })], Some(&config));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(hardware(&out, "printer", "print").is_empty());
+    let refused = audits(&out, "invitation-refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["outcome"], "revoked");
+}

@@ -462,3 +462,52 @@ fn invitations_and_the_roster_survive_a_key_rotation() {
         stdout(&found)
     );
 }
+
+/// Retention: an invitation whose last valid day is older than the visits kept is purged.
+#[test]
+fn ended_invitations_are_purged_with_old_visits() {
+    let office = Office::new();
+    let out = office.run(&[
+        "prereg",
+        "add",
+        "--db",
+        office.db_str(),
+        "--key",
+        office.key_str(),
+        "--last",
+        "Lovelace",
+        "--first",
+        "Ada",
+        "--from",
+        "2099-12-01",
+        "--to",
+        "2099-12-03",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let kept = office.run(&[
+        "purge",
+        "--db",
+        office.db_str(),
+        "--now",
+        "2100-06-01T12:00:00Z",
+    ]);
+    assert!(
+        stdout(&kept).contains("0 ended invitation(s)"),
+        "{}",
+        stdout(&kept)
+    );
+    let gone = office.run(&[
+        "purge",
+        "--db",
+        office.db_str(),
+        "--now",
+        "2101-01-01T12:00:00Z",
+    ]);
+    assert!(
+        stdout(&gone).contains("1 ended invitation(s)"),
+        "{}",
+        stdout(&gone)
+    );
+    let listed = office.run(&["prereg", "list", "--db", office.db_str(), "--json"]);
+    assert!(stdout(&listed).is_empty(), "{}", stdout(&listed));
+}

@@ -210,3 +210,35 @@ fn an_empty_store_has_no_students_and_no_events() {
         .is_empty());
     assert!(store.custody_entries_off_roster().unwrap().is_empty());
 }
+
+#[test]
+fn purge_takes_student_events_older_than_the_visits_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with_key(&dir.path().join("k.redb"), &Key::generate()).unwrap();
+    store
+        .record_student_event(&event(
+            "2024-10-01T08:40:00-05:00",
+            StudentEventKind::LateArrival,
+            "A-1",
+        ))
+        .unwrap();
+    store
+        .record_student_event(&event(
+            "2026-11-20T13:10:00-05:00",
+            StudentEventKind::EarlyDismissal,
+            "A-2",
+        ))
+        .unwrap();
+    let now = time::OffsetDateTime::parse(
+        "2026-11-23T12:00:00Z",
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let (summary, _) = store.purge_by_policy(365, 0, now).unwrap();
+    assert_eq!(summary.student_events, 1);
+    let left = store
+        .student_events(date!(2020 - 01 - 01), date!(2030 - 01 - 01))
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].student_id, "A-2");
+}

@@ -98,6 +98,29 @@ fn kiosk(events: &[Event], flags: Vec<Candidate>) -> Kiosk {
     kiosk
 }
 
+/// A verified invitation for Ada Lovelace, volunteering in the library.
+fn invitation(needs_id: bool) -> Vec<Event> {
+    vec![
+        Event::Scanned {
+            result: read_scan(b"VSTB1:AAAAAAAAAAAA.BBBBBBBB", date!(2026 - 03 - 09)),
+            today: date!(2026 - 03 - 09),
+        },
+        Event::InvitationChecked(Ok(vestibule::kiosk::InvitationPass {
+            id: "00000000000000ab".into(),
+            invited: vestibule::prereg::InvitedPerson {
+                last_name: "Lovelace".into(),
+                first_name: "Ada".into(),
+                middle_name: String::new(),
+                dob: None,
+                sex: None,
+            },
+            purpose: "volunteer".into(),
+            destination: "library".into(),
+            needs_id,
+        })),
+    ]
+}
+
 fn login() -> Vec<Event> {
     ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
         .into_iter()
@@ -173,6 +196,19 @@ fn cases() -> Vec<Case> {
                 vec![],
             ),
             labels: vec!["retry", "done", "staff"][..2].to_vec(),
+        },
+        Case {
+            name: "invitation-confirm",
+            kiosk: kiosk(&invitation(false), vec![]),
+            labels: vec!["invitation-confirm", "done", "language:en", "language:es"],
+        },
+        Case {
+            name: "invitation-id",
+            kiosk: kiosk(
+                &[invitation(true), vec![tap("invitation-confirm")]].concat(),
+                vec![],
+            ),
+            labels: vec!["done"],
         },
         Case {
             name: "purpose",

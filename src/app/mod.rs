@@ -41,8 +41,8 @@ use crate::hw::PrintOutcome;
 use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
-    Candidate, Effect, Event, InputPin, Kiosk, Millis, Remembered, RosterLine, ScreeningFailed,
-    Settings, Source, VisitId,
+    Candidate, Effect, Event, InputPin, InvitationPass, InvitationRefused, Kiosk, Millis,
+    Remembered, RosterLine, ScreeningFailed, Settings, Source, VisitId,
 };
 use crate::screening::Visitor;
 use crate::store::outbox::Record as OutboxRecord;
@@ -101,6 +101,10 @@ pub struct KioskApp {
     registry: Option<RegistryAge>,
     registry_seen_at: Option<Millis>,
     registry_limit: Duration,
+    /// The fleet key invitations are verified with (`[prereg] public_key`; none: no
+    /// invitation is accepted) and the visit types that need an ID besides one.
+    fleet_key: Option<crate::prereg::VerifyingKey>,
+    id_required_purposes: Vec<String>,
 }
 
 impl KioskApp {
@@ -175,6 +179,10 @@ impl KioskApp {
             registry_limit: Duration::from_secs(
                 u64::from(config.sync.max_registry_age_hours) * 3600,
             ),
+            fleet_key: Some(config.prereg.public_key.trim())
+                .filter(|k| !k.is_empty())
+                .and_then(|k| crate::feed::keys::parse_public(k).ok()),
+            id_required_purposes: config.prereg.id_required_purposes.clone(),
         };
         app.watch_registry();
         app
@@ -398,6 +406,30 @@ impl KioskApp {
         }
     }
 
+    /// Signature and dates against the fleet key, then this kiosk's revocations.
+    fn check_invitation(&self, token: &str) -> Result<InvitationPass, InvitationRefused> {
+        use crate::store::invitations::Refusal;
+        let (Some(fleet), Some(store)) = (&self.fleet_key, &self.store) else {
+            return Err(InvitationRefused("invitations-not-configured"));
+        };
+        let invitation = match store.check_invitation(token, fleet, self.today()) {
+            Ok(Ok(invitation)) => invitation,
+            Ok(Err(Refusal::Revoked)) => return Err(InvitationRefused("revoked")),
+            Ok(Err(Refusal::Invalid(e))) => return Err(InvitationRefused(e.code())),
+            Err(e) => {
+                tracing::error!("cannot check an invitation: {e}");
+                return Err(InvitationRefused("store-error"));
+            }
+        };
+        Ok(InvitationPass {
+            id: invitation.id.to_string(),
+            needs_id: crate::prereg::needs_id(&invitation, &self.id_required_purposes),
+            invited: invitation.person,
+            purpose: invitation.purpose,
+            destination: invitation.destination,
+        })
+    }
+
     fn today(&self) -> time::Date {
         self.wall_clock().date()
     }
@@ -423,6 +455,9 @@ impl KioskApp {
                 self.outbox.screening(visit, &visitor);
                 let result = self.screen(&visitor, document_last4.as_deref());
                 return Some(Event::Screened { visit, result });
+            }
+            Effect::CheckInvitation { token } => {
+                return Some(Event::InvitationChecked(self.check_invitation(&token)));
             }
             Effect::PrintBadge(job) => {
                 let ok = self.print(&job);

@@ -166,7 +166,7 @@ pub fn purge(args: PurgeArgs, config: Option<&Path>) -> Result<(), Refusal> {
         now,
     )?;
     println!(
-        "purged {} visit(s) signed in before {}, {} decision(s) and {} block(s){}",
+        "purged {} visit(s) signed in before {}, {} decision(s) and {} block(s){}; {} student event(s) and {} ended invitation(s)",
         summary.visits,
         now_text(cutoffs.visits),
         summary.decisions,
@@ -174,7 +174,9 @@ pub fn purge(args: PurgeArgs, config: Option<&Path>) -> Result<(), Refusal> {
         match cutoffs.decisions {
             Some(t) => format!(" made before {}", now_text(t)),
             None => " (decisions are kept)".into(),
-        }
+        },
+        summary.student_events,
+        summary.invitations,
     );
     Ok(())
 }

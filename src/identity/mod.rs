@@ -77,6 +77,9 @@ pub enum DocumentKind {
     MrzTd2,
     #[serde(rename = "mrz-td3")]
     MrzTd3,
+    /// A signed invitation QR code (the person as pre-registered, verified by the kiosk).
+    #[serde(rename = "prereg")]
+    Prereg,
 }
 
 impl DocumentKind {
@@ -86,6 +89,7 @@ impl DocumentKind {
             DocumentKind::MrzTd1 => "mrz-td1",
             DocumentKind::MrzTd2 => "mrz-td2",
             DocumentKind::MrzTd3 => "mrz-td3",
+            DocumentKind::Prereg => "prereg",
         }
     }
 }

@@ -152,6 +152,10 @@ pub enum Screen {
     ManualApproval,
     /// Who is in the building, with a sign-out for each (and for last night's leftovers).
     Roster,
+    /// A verified invitation: "Welcome, <name>: sign in for <purpose>, <destination>?"
+    InvitationConfirm,
+    /// The invitation's visit type needs an ID too: "Please scan your ID".
+    InvitationId,
 }
 
 impl Screen {
@@ -225,6 +229,8 @@ pub enum Tap {
     Responder,
     /// Forget the remembered decisions about the visitor under review.
     ResetDecisions,
+    /// "Yes, that's me": sign in with the invitation shown.
+    InvitationConfirm,
 }
 
 /// A manual-entry field.
@@ -311,6 +317,7 @@ const FIXED: &[(&str, Tap)] = &[
     ("staff", Tap::Staff),
     ("no-id", Tap::NoId),
     ("done", Tap::Done),
+    ("invitation-confirm", Tap::InvitationConfirm),
     ("retry", Tap::Retry),
     ("pin-enter", Tap::PinEnter),
     ("pin-clear", Tap::PinClear),
@@ -374,7 +381,37 @@ pub enum Event {
     EvacuationPrinted {
         ok: bool,
     },
+    /// The answer to [`Effect::CheckInvitation`]: verified, in its dates and not revoked, or
+    /// why not (for the audit; the visitor sees the front-office screen either way).
+    InvitationChecked(Result<InvitationPass, InvitationRefused>),
 }
+
+/// A verified invitation, as the kiosk signs its visitor in with it.
+#[derive(Clone)]
+pub struct InvitationPass {
+    /// The invitation's id, for the audit.
+    pub id: String,
+    pub invited: crate::prereg::InvitedPerson,
+    /// Purpose and destination ids (the config's); a visit type the config no longer has is
+    /// picked on the usual screens instead.
+    pub purpose: String,
+    pub destination: String,
+    /// The purpose needs an ID besides the invitation (`[prereg] id_required_purposes`).
+    pub needs_id: bool,
+}
+
+impl fmt::Debug for InvitationPass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvitationPass")
+            .field("id", &self.id)
+            .field("needs_id", &self.needs_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an invitation was not accepted: a short code for the audit line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvitationRefused(pub &'static str);
 
 /// One person in the building, as the roster shows them.
 #[derive(Clone, PartialEq, Eq)]
@@ -404,6 +441,11 @@ impl fmt::Debug for RosterLine {
 pub enum Effect {
     Show(Screen),
     SetLanguage(Language),
+    /// Verify this invitation token (signature, dates, revocation); answer with
+    /// [`Event::InvitationChecked`].
+    CheckInvitation {
+        token: String,
+    },
     /// Screen this visitor; answer with [`Event::Screened`].
     ScreenVisitor {
         visit: VisitId,
@@ -698,6 +740,8 @@ pub struct Kiosk {
     scan_failures: u32,
     next_visit: u32,
     pending: Option<Pending>,
+    /// The invitation being checked in with, until the visit is done or abandoned.
+    invitation: Option<InvitationPass>,
     cleared: Option<Cleared>,
     queue: VecDeque<CheckIn>,
     /// What the office lamp was last told.
@@ -724,6 +768,7 @@ impl Kiosk {
             scan_failures: 0,
             next_visit: 1,
             pending: None,
+            invitation: None,
             cleared: None,
             queue: VecDeque::new(),
             lamp: false,
@@ -781,6 +826,16 @@ impl Kiosk {
     }
 
     /// The check-in under review (staff screens only).
+    /// The invitation being checked in, while its screens show.
+    pub fn invitation(&self) -> Option<&InvitationPass> {
+        self.invitation.as_ref().filter(|_| {
+            matches!(
+                self.screen,
+                Screen::InvitationConfirm | Screen::InvitationId
+            )
+        })
+    }
+
     pub fn review(&self) -> Option<&CheckIn> {
         self.queue.front().filter(|_| self.screen == Screen::Review)
     }
@@ -829,6 +884,7 @@ impl Kiosk {
             Event::Tick => self.tick(&mut out),
             Event::Input(pin) => self.input(&mut out, pin),
             Event::Screened { visit, result } => self.screened(&mut out, visit, result),
+            Event::InvitationChecked(result) => self.invitation_checked(&mut out, result),
             Event::Printed { visit, ok } => self.printed(&mut out, visit, ok),
             Event::BadgeScanned { visit } => self.signed_out(&mut out, visit),
             Event::Roster(lines) => self.roster_loaded(lines),
@@ -890,6 +946,9 @@ impl Kiosk {
     // ---- scans -------------------------------------------------------------------------
 
     fn scanned(&mut self, out: &mut Out, result: Result<Scan, ScanError>, today: Date) {
+        if self.screen == Screen::InvitationId {
+            return self.invitation_id_scanned(out, result, today);
+        }
         if !self.accepts_scans() {
             return;
         }
@@ -899,12 +958,86 @@ impl Kiosk {
                 ExpiredIdPolicy::Accept => self.start_screening(out, Person::from(&id)),
             },
             Ok(Scan::Person(id)) => self.start_screening(out, Person::from(&id)),
-            // Invitations need the pre-registration feature to verify them; until then a
-            // person with one is helped at the office.
-            Ok(Scan::Invitation(_)) => {
+            Ok(Scan::Invitation(invitation)) => {
                 self.scan_failures = 0;
+                self.invitation = None;
+                out.push(Effect::CheckInvitation {
+                    token: invitation.token,
+                });
+                self.go(out, Screen::Screening);
+            }
+            Err(e) => match e.problem() {
+                ScanProblem::Misread => self.scan_failed(out, Trouble::Misread),
+                ScanProblem::Unsupported => self.scan_failed(out, Trouble::Unsupported),
+            },
+        }
+    }
+
+    /// The answer about an invitation: the visitor confirms it is them, or (forged, expired,
+    /// revoked, not for today) is helped at the office like anyone the kiosk cannot sign in.
+    fn invitation_checked(
+        &mut self,
+        out: &mut Out,
+        result: Result<InvitationPass, InvitationRefused>,
+    ) {
+        if self.screen != Screen::Screening || self.pending.is_some() {
+            return; // stale: the kiosk reset meanwhile
+        }
+        match result {
+            Ok(pass) => {
+                self.invitation = Some(pass);
+                self.go(out, Screen::InvitationConfirm);
+            }
+            Err(InvitationRefused(reason)) => {
+                let mut audit = self.audit(out, "invitation-refused");
+                audit.outcome = Some(reason);
+                out.push(Effect::Audit(audit));
                 self.go(out, Screen::FrontOffice);
             }
+        }
+    }
+
+    /// "Yes, that's me": screen the invited person, or ask for their ID first.
+    fn invitation_confirmed(&mut self, out: &mut Out) {
+        let Some(pass) = &self.invitation else {
+            return self.reset(out);
+        };
+        if pass.needs_id {
+            self.go(out, Screen::InvitationId);
+        } else {
+            let person = Person::from(&pass.invited);
+            self.start_screening(out, person);
+        }
+    }
+
+    /// The ID asked for beside the invitation: it must be the invited person, and it is the
+    /// ID's identity that is screened.
+    fn invitation_id_scanned(
+        &mut self,
+        out: &mut Out,
+        result: Result<Scan, ScanError>,
+        today: Date,
+    ) {
+        let Some(pass) = &self.invitation else {
+            return self.reset(out);
+        };
+        match result {
+            Ok(Scan::Person(id))
+                if id.is_expired(today) && self.settings.expired_id == ExpiredIdPolicy::Refuse =>
+            {
+                self.scan_failed(out, Trouble::Expired);
+            }
+            Ok(Scan::Person(id)) if crate::prereg::same_person(&pass.invited, &id) => {
+                self.start_screening(out, Person::from(&id));
+            }
+            Ok(Scan::Person(_)) => {
+                let mut audit = self.audit(out, "invitation-id-mismatch");
+                audit.outcome = Some("not-the-invited-person");
+                out.push(Effect::Audit(audit));
+                self.invitation = None;
+                self.go(out, Screen::FrontOffice);
+            }
+            Ok(Scan::Invitation(_)) => {}
             Err(e) => match e.problem() {
                 ScanProblem::Misread => self.scan_failed(out, Trouble::Misread),
                 ScanProblem::Unsupported => self.scan_failed(out, Trouble::Unsupported),
@@ -1042,6 +1175,19 @@ impl Kiosk {
             destination: None,
             cleared_by: by,
         });
+        // An invitation names the visit's purpose and destination: no choosing, straight to
+        // the badge (unless the config no longer has them).
+        if let Some(pass) = self.invitation.take() {
+            let find = |choices: &[Choice], id: &str| choices.iter().find(|c| c.id == id).cloned();
+            let purpose = find(&self.settings.purposes, &pass.purpose);
+            let destination = find(&self.settings.destinations, &pass.destination);
+            if let (Some(purpose), Some(destination)) = (purpose, destination) {
+                if let Some(cleared) = &mut self.cleared {
+                    cleared.purpose = Some(purpose);
+                }
+                return self.pick_destination(out, &destination.id);
+            }
+        }
         self.go(out, Screen::Purpose);
     }
 
@@ -1061,7 +1207,11 @@ impl Kiosk {
                 self.pin_notice = PinNotice::None;
                 self.go(out, Screen::StaffPin);
             }
+            (Screen::ScanProblem(_), Tap::Retry) if self.invitation.is_some() => {
+                self.go(out, Screen::InvitationId)
+            }
             (Screen::ScanProblem(_), Tap::Retry) => self.go(out, Screen::Attract),
+            (Screen::InvitationConfirm, Tap::InvitationConfirm) => self.invitation_confirmed(out),
             (Screen::Purpose, Tap::Purpose(id)) => self.pick_purpose(out, &id),
             (Screen::Destination, Tap::Destination(id)) => self.pick_destination(out, &id),
             (Screen::StaffPin, tap) => self.pin_pad(out, tap),
@@ -1522,6 +1672,7 @@ impl Kiosk {
     fn reset(&mut self, out: &mut Out) {
         self.logout(out);
         self.pending = None;
+        self.invitation = None;
         self.cleared = None;
         self.manual = ManualForm::default();
         self.roster.clear();

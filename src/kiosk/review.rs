@@ -91,6 +91,22 @@ impl From<&Identity> for Person {
     }
 }
 
+/// The person an invitation names (verified by its signature): screened like anyone else.
+impl From<&crate::prereg::InvitedPerson> for Person {
+    fn from(invited: &crate::prereg::InvitedPerson) -> Person {
+        Person {
+            first_name: invited.first_name.clone(),
+            middle_name: invited.middle_name.clone(),
+            last_name: invited.last_name.clone(),
+            suffix: String::new(),
+            dob: invited.dob,
+            sex: invited.sex,
+            document: Some(DocumentKind::Prereg),
+            document_last4: None,
+        }
+    }
+}
+
 impl Person {
     pub fn visitor(&self) -> Visitor {
         Visitor {

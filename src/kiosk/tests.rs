@@ -1235,3 +1235,145 @@ mod fail_secure {
         }
     }
 }
+
+// ---- invitations ---------------------------------------------------------------------
+
+fn invitation_scan() -> Event {
+    Event::Scanned {
+        result: Ok(Scan::Invitation(crate::identity::prereg::InvitationRef {
+            token: "AAAAAAAAAAAA.BBBBBBBB".into(),
+        })),
+        today: TODAY,
+    }
+}
+
+fn pass(purpose: &str, needs_id: bool) -> InvitationPass {
+    InvitationPass {
+        id: "00000000000000ab".into(),
+        invited: crate::prereg::InvitedPerson {
+            last_name: "Eriksson".into(),
+            first_name: "Anna".into(),
+            middle_name: String::new(),
+            dob: Some(date!(1974 - 08 - 12)),
+            sex: None,
+        },
+        purpose: purpose.into(),
+        destination: "library".into(),
+        needs_id,
+    }
+}
+
+#[test]
+fn an_invitation_is_checked_confirmed_screened_and_badged_without_choosing() {
+    let mut k = kiosk();
+    let effects = k.handle(0, invitation_scan());
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::CheckInvitation { token } if token == "AAAAAAAAAAAA.BBBBBBBB")
+    ));
+    k.handle(1, Event::InvitationChecked(Ok(pass("visitor", false))));
+    assert_eq!(k.screen(), Screen::InvitationConfirm);
+    assert_eq!(
+        k.invitation().map(|p| p.id.as_str()),
+        Some("00000000000000ab")
+    );
+    let effects = tap(&mut k, 2, "invitation-confirm");
+    let visit = screened_visit(&effects);
+    let effects = k.handle(
+        3,
+        Event::Screened {
+            visit,
+            result: Ok(vec![]),
+        },
+    );
+    // Straight to the badge: purpose and destination come from the invitation.
+    let job = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::PrintBadge(job) => Some(job),
+            _ => None,
+        })
+        .expect("a badge");
+    assert_eq!(job.visit, visit);
+    assert_eq!(k.screen(), Screen::Printing);
+    let saved = effects.iter().find_map(|e| match e {
+        Effect::SaveVisit(v) => Some(v),
+        _ => None,
+    });
+    let saved = saved.expect("the visit is saved");
+    assert_eq!(
+        (saved.purpose.as_str(), saved.destination.as_str()),
+        ("visitor", "library")
+    );
+    assert!(!saved.no_id, "an invited visitor is not a no-ID visitor");
+}
+
+#[test]
+fn a_refused_invitation_sends_the_visitor_to_the_office_and_is_audited() {
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    let effects = k.handle(
+        1,
+        Event::InvitationChecked(Err(InvitationRefused("revoked"))),
+    );
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::Audit(a) if a.event == "invitation-refused" && a.outcome == Some("revoked"))));
+    assert!(k.invitation().is_none());
+}
+
+#[test]
+fn an_invitation_that_needs_an_id_takes_only_the_invited_persons_id() {
+    // The same person: the ID's identity is screened.
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    k.handle(1, Event::InvitationChecked(Ok(pass("volunteer", true))));
+    tap(&mut k, 2, "invitation-confirm");
+    assert_eq!(k.screen(), Screen::InvitationId);
+    let effects = k.handle(3, scan_id());
+    let screened = effects.iter().find_map(|e| match e {
+        Effect::ScreenVisitor {
+            visitor,
+            document_last4,
+            ..
+        } => Some((visitor, document_last4)),
+        _ => None,
+    });
+    let (visitor, last4) = screened.expect("the ID is screened");
+    assert_eq!(visitor.middle_name, "MARIA");
+    assert_eq!(last4.as_deref(), Some("1234"));
+
+    // Someone else's ID: nobody is screened, the office helps.
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    let mut other = pass("volunteer", true);
+    other.invited.first_name = "Beatrice".into();
+    k.handle(1, Event::InvitationChecked(Ok(other)));
+    tap(&mut k, 2, "invitation-confirm");
+    let effects = k.handle(3, scan_id());
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::ScreenVisitor { .. })));
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::Audit(a) if a.event == "invitation-id-mismatch")));
+}
+
+#[test]
+fn a_flagged_invited_visitor_goes_to_review_like_anyone() {
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    k.handle(1, Event::InvitationChecked(Ok(pass("visitor", false))));
+    let effects = tap(&mut k, 2, "invitation-confirm");
+    let visit = screened_visit(&effects);
+    let effects = k.handle(
+        3,
+        Event::Screened {
+            visit,
+            result: Ok(vec![candidate("MO-1", Source::Registry)]),
+        },
+    );
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(alerts(&effects, "flagged").len(), 1);
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(k.queued(), 1);
+}

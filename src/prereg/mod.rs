@@ -187,6 +187,20 @@ pub enum InvitationError {
     BadId,
 }
 
+impl InvitationError {
+    /// A short code for the audit trail (no dates, no names).
+    pub fn code(&self) -> &'static str {
+        match self {
+            InvitationError::Forged => "forged",
+            InvitationError::NotYetValid { .. } => "not-yet-valid",
+            InvitationError::Expired { .. } => "expired",
+            InvitationError::Malformed(_) => "malformed",
+            InvitationError::Invalid(_) => "invalid",
+            InvitationError::BadId => "bad-id",
+        }
+    }
+}
+
 /// Whether the config's policy (`[prereg] id_required_purposes`) wants the visitor's ID as well
 /// as this invitation.
 pub fn needs_id(invitation: &Invitation, id_required_purposes: &[String]) -> bool {

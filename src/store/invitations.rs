@@ -319,6 +319,33 @@ impl Store {
     }
 }
 
+/// Retention ([`Store::purge`]): deletes inside `write` the invitations whose last valid day is
+/// before `before` (a token that old is refused by its dates anyway), with their revocations.
+/// One that does not open is kept. Returns how many went.
+pub(super) fn purge_invitations(
+    write: &redb::WriteTransaction,
+    sealer: &Sealer,
+    before: time::Date,
+) -> Result<u64, StoreError> {
+    let mut table = write.open_table(INVITATIONS)?;
+    let rows: Vec<(String, String)> = table
+        .iter()?
+        .map(|e| e.map(|(k, v)| (k.value().to_owned(), v.value().to_owned())))
+        .collect::<Result<_, _>>()?;
+    let mut revocations = write.open_table(INVITATION_REVOCATIONS)?;
+    let mut purged = 0;
+    for (id, sealed) in &rows {
+        let done =
+            open_invitation(sealer, id, sealed).is_some_and(|s| s.invitation.valid_to < before);
+        if done {
+            table.remove(id.as_str())?;
+            revocations.remove(id.as_str())?;
+            purged += 1;
+        }
+    }
+    Ok(purged)
+}
+
 /// Key rotation ([`Store::reseal`]): every invitation opened with `old` and sealed again with
 /// `new` (the id is the record's key and its seal label). Refuses on the first one that does
 /// not open, naming it.

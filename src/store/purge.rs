@@ -38,6 +38,10 @@ pub struct PurgeSummary {
     pub visits: u64,
     pub decisions: u64,
     pub blocks: u64,
+    /// Students' late arrivals and early dismissals (kept as long as visits).
+    pub student_events: u64,
+    /// Invitations whose last valid day is older than the visits kept.
+    pub invitations: u64,
 }
 
 /// The times a policy purge deleted records before.
@@ -345,6 +349,10 @@ impl Store {
                 visits.remove(*number)?;
             }
             summary.visits = old.len() as u64;
+            summary.student_events =
+                super::students::purge_student_events(&write, sealer, visits_before)?;
+            summary.invitations =
+                super::invitations::purge_invitations(&write, sealer, visits_before.date())?;
             write
                 .open_table(META)?
                 .insert(META_NEXT_VISIT, u64::from(next_visit))?;
@@ -381,6 +389,7 @@ impl Store {
                 "event": "purge", "at": at, "visits_before": format(visits_before),
                 "decisions_before": decisions_before.map(format),
                 "visits": summary.visits, "decisions": summary.decisions, "blocks": summary.blocks,
+                "student_events": summary.student_events, "invitations": summary.invitations,
             }),
         )?;
         write.commit()?;

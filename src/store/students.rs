@@ -311,6 +311,36 @@ impl Store {
     }
 }
 
+/// Retention ([`Store::purge`]): deletes inside `write` the student events that happened before
+/// `before`; an event that does not open or whose time does not parse is kept. Returns how many
+/// went.
+pub(super) fn purge_student_events(
+    write: &redb::WriteTransaction,
+    sealer: &Sealer,
+    before: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let mut events = write.open_table(STUDENT_EVENTS)?;
+    let rows: Vec<(u64, String)> = events
+        .iter()?
+        .map(|e| e.map(|(k, v)| (k.value(), v.value().to_owned())))
+        .collect::<Result<_, _>>()?;
+    let mut purged = 0;
+    for (number, sealed) in rows {
+        let at =
+            open_json::<StudentEvent>(sealer, STUDENT_EVENTS_NAME, &number.to_string(), &sealed)
+                .ok()
+                .and_then(|e| {
+                    OffsetDateTime::parse(&e.at, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                });
+        if at.is_some_and(|t| t < before) {
+            events.remove(number)?;
+            purged += 1;
+        }
+    }
+    Ok(purged)
+}
+
 /// Re-seals the roster and the student events under `new` inside `write` (a key rotation,
 /// [`Store::reseal`]): students are re-keyed by their new token. Refuses, changing nothing, if
 /// a record does not open with `old`.
