@@ -308,3 +308,61 @@ fn a_bad_attendee_row_refuses_the_run_and_writes_nothing() {
     let visits = school.run(&["visits", "--db", "v.redb", "--all", "--json"]);
     assert!(visits.stdout.is_empty());
 }
+
+/// With a district visit log configured, every event visit is queued for upload with it, in
+/// the same transaction: the district counts event attendees like kiosk visitors.
+#[test]
+fn event_visits_are_queued_for_the_district() {
+    let school = School::new(5);
+    std::fs::write(
+        school.path("kiosk.toml"),
+        "[sync]\nca = \"ca.pem\"\n\n[district]\nvisits_url = \"https://district.example/visits\"\n",
+    )
+    .unwrap();
+    let out = school.badges(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without the config: nothing queued.
+    let listed = school.run(&["outbox", "list", "--db", "v.redb"]);
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(!text.contains("district"), "{text}");
+
+    let school = School::new(5);
+    std::fs::write(
+        school.path("kiosk.toml"),
+        "[sync]\nca = \"ca.pem\"\n\n[district]\nvisits_url = \"https://district.example/visits\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        school.path("ca.pem"),
+        "not used: nothing is delivered here\n",
+    )
+    .unwrap();
+    let mut args = vec!["--config", "kiosk.toml"];
+    args.extend([
+        "event",
+        "badges",
+        "--db",
+        "v.redb",
+        "--attendees",
+        "attendees.csv",
+        "--event",
+        EVENT,
+        "--date",
+        "2026-12-10",
+        "--out",
+        "out",
+    ]);
+    let out = school.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = school.run(&["--config", "kiosk.toml", "outbox", "list", "--db", "v.redb"]);
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(text.contains("district: 5 waiting"), "{text}");
+}

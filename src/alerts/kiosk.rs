@@ -169,10 +169,23 @@ impl KioskOutbox {
     }
 
     fn visit_event(&self, event: &str, v: &StoredVisit) -> serde_json::Value {
+        visit_upload(&self.school, &self.kiosk, event, v)
+    }
+
+    fn wake(&self) {
+        if let Some(delivery) = &self.delivery {
+            delivery.wake();
+        }
+    }
+}
+
+/// The district upload of one visit event (`signed-in`, `signed-out`), as the outbox carries it.
+pub fn visit_upload(school: &str, kiosk: &str, event: &str, v: &StoredVisit) -> serde_json::Value {
+    {
         let event = VisitEvent {
             event: event.to_owned(),
-            school: self.school.clone(),
-            kiosk: self.kiosk.clone(),
+            school: school.to_owned(),
+            kiosk: kiosk.to_owned(),
             visit: VisitId(v.visit).to_string(),
             visitor_name: v.visitor_name.clone(),
             signed_in: v.signed_in.clone(),
@@ -183,11 +196,5 @@ impl KioskOutbox {
             cleared_by: v.cleared_by.clone(),
         };
         serde_json::to_value(Outgoing::Visit(event)).expect("visits serialise")
-    }
-
-    fn wake(&self) {
-        if let Some(delivery) = &self.delivery {
-            delivery.wake();
-        }
     }
 }

@@ -594,7 +594,22 @@ fn badges(args: BadgesArgs, config_path: Option<&Path>) -> Result<(), Refusal> {
     let temporary = partial(&path);
     std::fs::write(&temporary, &bytes)
         .map_err(|e| Refusal(format!("cannot write {}: {e}", temporary.display())))?;
-    if let Err(e) = store.save_event_visits(&visits, &event, &now_text(), &by) {
+    // Each attendee's visit goes to the district like a kiosk visit, in the same transaction.
+    let channels = vestibule::alerts::visit_channels(&config);
+    let body = |v: &StoredVisit| {
+        vestibule::alerts::kiosk::visit_upload(
+            &config.school.name,
+            &config.kiosk.name,
+            "signed-in",
+            v,
+        )
+    };
+    let uploads = vestibule::store::outbox::Uploads {
+        channels: &channels,
+        body: &body,
+        now_ms: vestibule::alerts::now_ms(),
+    };
+    if let Err(e) = store.save_event_visits(&visits, &event, &now_text(), &by, &uploads) {
         let _ = std::fs::remove_file(&temporary);
         return Err(e.into());
     }

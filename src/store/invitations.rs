@@ -301,11 +301,13 @@ impl Store {
         event: &str,
         at: &str,
         by: &str,
+        uploads: &super::outbox::Uploads,
     ) -> Result<(), StoreError> {
         let sealer = self.sealer()?;
         let write = self.db().begin_write()?;
         for visit in visits {
             insert_visit(&write, sealer, visit)?;
+            super::outbox::queue_upload(&write, sealer, uploads, visit)?;
         }
         append_audit(
             &write,

@@ -72,6 +72,30 @@ struct Sealed {
 }
 
 /// A new idempotency key: 128 random bits, hex.
+/// Where visit uploads go (the district's channels; empty: nowhere) and how one is written.
+pub struct Uploads<'a> {
+    pub channels: &'a [String],
+    pub body: &'a dyn Fn(&StoredVisit) -> serde_json::Value,
+    pub now_ms: u64,
+}
+
+/// Queues one visit's upload inside `write` (nothing when there is no channel).
+pub(super) fn queue_upload(
+    write: &WriteTransaction,
+    sealer: &Sealer,
+    uploads: &Uploads,
+    visit: &StoredVisit,
+) -> Result<(), StoreError> {
+    enqueue_in(
+        write,
+        sealer,
+        uploads.channels,
+        &new_key(),
+        &(uploads.body)(visit),
+        uploads.now_ms,
+    )
+}
+
 pub fn new_key() -> String {
     let bytes: [u8; 16] = rand::random();
     super::crypto::hex(&bytes)
