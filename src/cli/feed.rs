@@ -1,5 +1,6 @@
 //! `vestibule registry keygen | publish | sync`: the signed registry feed (contracts.md
-//! section 6). The work is in `vestibule::feed`; this turns arguments into calls and prints.
+//! section 6, extended by `publish --revocations`). The work is in `vestibule::feed`; this
+//! turns arguments into calls and prints.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -30,6 +31,11 @@ pub struct PublishArgs {
     /// the same key) or its snapshot-<serial>.csv.zst.
     #[arg(long)]
     pub previous: Option<PathBuf>,
+    /// An invitation revocation list (`vestibule prereg revocations --out`) to sign into the
+    /// release, so every kiosk refuses those invitations after its next sync; may be given
+    /// more than once (the lists are merged). Without it the release carries no list.
+    #[arg(long, value_name = "FILE.csv")]
+    pub revocations: Vec<PathBuf>,
     /// The registry CSV v1 (contracts.md section 2).
     pub file: PathBuf,
 }
@@ -59,7 +65,13 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), Refusal> {
 pub fn publish(args: &PublishArgs) -> Result<(), Refusal> {
     let started = Instant::now();
     let key = feed::keys::load_signing(&args.key)?;
-    let manifest = feed::publish::publish(&args.file, &key, &args.out, args.previous.as_deref())?;
+    let manifest = feed::publish::publish(
+        &args.file,
+        &key,
+        &args.out,
+        args.previous.as_deref(),
+        &args.revocations,
+    )?;
     let delta = manifest
         .delta
         .as_ref()
@@ -74,8 +86,13 @@ pub fn publish(args: &PublishArgs) -> Result<(), Refusal> {
             )
         })
         .unwrap_or_default();
+    let revocations = manifest
+        .revocations
+        .as_ref()
+        .map(|r| format!("; {} ({} revoked invitations)", r.file, r.count))
+        .unwrap_or_default();
     println!(
-        "published serial {}: {} ({}, {} names of {} people){delta} into {} in {:.1} s",
+        "published serial {}: {} ({}, {} names of {} people){delta}{revocations} into {} in {:.1} s",
         manifest.serial,
         manifest.snapshot.file,
         size(manifest.snapshot.size),
@@ -106,8 +123,8 @@ pub fn sync(args: &SyncArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
     }
     let started = Instant::now();
     match sync::sync(&db, &settings)? {
-        sync::Outcome::Current { serial } => {
-            println!("registry is current (feed serial {serial})")
+        sync::Outcome::Current { serial, revoked } => {
+            println!("registry is current (feed serial {serial}){}", newly_revoked(revoked))
         }
         sync::Outcome::Installed {
             serial,
@@ -116,17 +133,26 @@ pub fn sync(args: &SyncArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
             rows,
             people,
             downloaded,
+            revoked,
         } => println!(
-            "installed feed serial {serial} (was {previous}) from its {}: {} downloaded, {rows} names of {people} people, in {:.1} s",
+            "installed feed serial {serial} (was {previous}) from its {}: {} downloaded, {rows} names of {people} people{}, in {:.1} s",
             match via {
                 sync::Via::Snapshot => "snapshot",
                 sync::Via::Delta => "delta",
             },
             size(downloaded),
+            newly_revoked(revoked),
             started.elapsed().as_secs_f64()
         ),
     }
     Ok(())
+}
+
+fn newly_revoked(count: u64) -> String {
+    match count {
+        0 => String::new(),
+        n => format!("; {n} invitations newly revoked"),
+    }
 }
 
 fn size(bytes: u64) -> String {

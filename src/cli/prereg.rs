@@ -19,7 +19,9 @@ use vestibule::hw::printer::PrinterKind;
 use vestibule::identity::Sex;
 use vestibule::kiosk::VisitId;
 use vestibule::prereg::{self, rows, Invitation, InvitationId, InvitedPerson};
-use vestibule::store::invitations::{Revoked, StoredInvitation, SCREENED_CLEAR};
+use vestibule::store::invitations::{
+    RevocationReason, Revoked, StoredInvitation, UnknownReason, SCREENED_CLEAR,
+};
 use vestibule::store::visits::StoredVisit;
 use vestibule::store::{schema, Screener, Store};
 
@@ -38,8 +40,12 @@ pub enum PreregCommand {
     Import(ImportArgs),
     /// Every invitation issued from this database.
     List(ListArgs),
-    /// Revoke an invitation: kiosks refuse it from now on.
+    /// Revoke an invitation: kiosks refuse it from now on (every kiosk once the list from
+    /// `prereg revocations` is published with the registry feed).
     Revoke(RevokeArgs),
+    /// Write this database's revocations as a CSV (`invitation_id,revoked_at,reason`, no
+    /// personal data) for `registry publish --revocations`.
+    Revocations(RevocationsArgs),
     /// Write an invitation's QR code as a PNG, for e-mailing.
     Qr(QrArgs),
     /// Write a new fleet signing key (the `registry keygen` format) and print its public key
@@ -136,8 +142,25 @@ pub struct RevokeArgs {
     db: DbArg,
     /// The invitation id (16 hex digits, as `prereg add` and `prereg list` print it).
     id: String,
+    /// Why, as a code shared with every kiosk: unspecified, cancelled, safety or
+    /// issued-in-error.
+    #[arg(long, default_value = "unspecified", value_parser = parse_reason)]
+    reason: RevocationReason,
     #[command(flatten)]
     operator: Operator,
+}
+
+#[derive(Args)]
+pub struct RevocationsArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The CSV to write (whole or not at all).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn parse_reason(text: &str) -> Result<RevocationReason, String> {
+    text.parse().map_err(|e: UnknownReason| e.to_string())
 }
 
 #[derive(Args)]
@@ -206,6 +229,7 @@ pub fn run(command: PreregCommand, config: Option<&Path>) -> Result<(), Refusal>
         PreregCommand::Import(args) => import(args, config),
         PreregCommand::List(args) => list(args, config),
         PreregCommand::Revoke(args) => revoke(args, config),
+        PreregCommand::Revocations(args) => revocations(&args),
         PreregCommand::Qr(args) => qr(args, config),
         PreregCommand::Keygen(args) => super::registry::feed::keygen(&args),
     }
@@ -446,8 +470,8 @@ fn revoke(args: RevokeArgs, config: Option<&Path>) -> Result<(), Refusal> {
     let id = parse_id(&args.id)?;
     let store = super::registry::open_store(&args.db)?;
     let _ = config;
-    match store.revoke_invitation(id, &args.operator.name(), &now_text())? {
-        Revoked::Now => println!("invitation {id} revoked"),
+    match store.revoke_invitation_because(id, &args.operator.name(), &now_text(), args.reason)? {
+        Revoked::Now => println!("invitation {id} revoked ({})", args.reason.as_str()),
         Revoked::Already(r) => println!(
             "invitation {id} was already revoked at {} by {}",
             r.at, r.by
@@ -459,6 +483,25 @@ fn revoke(args: RevokeArgs, config: Option<&Path>) -> Result<(), Refusal> {
             )))
         }
     }
+    Ok(())
+}
+
+/// Every revocation of the database (issued here or learned from the feed), for the district
+/// to publish; needs no data key.
+fn revocations(args: &RevocationsArgs) -> Result<(), Refusal> {
+    // A mistyped path must not quietly export (and publish) an empty list.
+    if !args.db.path.is_file() {
+        return Err(Refusal(format!(
+            "no database at {}: nothing to export",
+            args.db.path.display()
+        )));
+    }
+    let store = super::registry::open_store(&args.db)?;
+    let list = store.shared_revocations()?;
+    let mut bytes = Vec::new();
+    feed::revocations::write(&list, &mut bytes)?;
+    write_atomically(&args.out, &bytes)?;
+    println!("{}: {} revoked invitations", args.out.display(), list.len());
     Ok(())
 }
 

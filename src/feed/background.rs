@@ -1,7 +1,9 @@
 //! The running kiosk keeps its registry current by itself: redb lets one process open the
 //! database, so while the kiosk runs, `vestibule registry sync` from a timer cannot. A thread
 //! of the kiosk syncs at start and then every interval through the kiosk's own store;
-//! screening goes on against the installed registry until an import commits.
+//! screening goes on against the installed registry until an import commits. The same sync
+//! adds the release's invitation revocations, so `check_invitation` refuses a token revoked
+//! anywhere in the district from the kiosk's next round on.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -28,12 +30,17 @@ impl RegistrySync {
             .name("registry-sync".into())
             .spawn(move || loop {
                 match sync::sync_store(&store, &dir, &settings) {
-                    Ok(Outcome::Current { serial }) => {
-                        tracing::debug!("registry feed: serial {serial} is current")
+                    Ok(Outcome::Current { serial, revoked }) => {
+                        tracing::debug!("registry feed: serial {serial} is current");
+                        if revoked > 0 {
+                            tracing::info!("registry feed: {revoked} invitations revoked")
+                        }
                     }
-                    Ok(Outcome::Installed { serial, .. }) => {
-                        tracing::info!("registry feed: installed serial {serial}")
-                    }
+                    Ok(Outcome::Installed {
+                        serial, revoked, ..
+                    }) => tracing::info!(
+                        "registry feed: installed serial {serial}, {revoked} invitations newly revoked"
+                    ),
                     // the installed registry keeps answering; the next round tries again
                     Err(e) => tracing::warn!("registry feed: {e}"),
                 }

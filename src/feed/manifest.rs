@@ -41,6 +41,21 @@ pub struct Manifest {
     /// Present when the release was published against a previous one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<Delta>,
+    /// Present when the district published its invitation revocations with the release
+    /// ([`super::revocations`]). A kiosk adds them to its own; one that predates them ignores
+    /// the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocations: Option<RevocationList>,
+}
+
+/// The revocation list's canonical CSV, served as is (it is small).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationList {
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Invitations in the list.
+    pub count: u64,
 }
 
 /// The full registry: the canonical CSV ([`super::rows`]), zstd-compressed.
@@ -136,8 +151,9 @@ impl Manifest {
                 self.version
             )));
         }
-        let names =
-            std::iter::once(&self.snapshot.file).chain(self.delta.as_ref().map(|d| &d.file));
+        let names = std::iter::once(&self.snapshot.file)
+            .chain(self.delta.as_ref().map(|d| &d.file))
+            .chain(self.revocations.as_ref().map(|r| &r.file));
         for name in names {
             if !plain_file_name(name) {
                 return Err(FeedError::Manifest(format!(
@@ -179,7 +195,32 @@ mod tests {
                 csv_sha256: "11".into(),
             },
             delta: None,
+            revocations: None,
         }
+    }
+
+    #[test]
+    fn a_manifest_without_revocations_still_opens_and_names_are_checked() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        // A manifest written before revocation lists: the key is simply absent.
+        let text = serde_json::to_string(&manifest()).unwrap();
+        assert!(!text.contains("revocations"));
+        assert_eq!(
+            open(&seal(&manifest(), &key).unwrap(), &key.verifying_key()).unwrap(),
+            manifest()
+        );
+        let mut with = manifest();
+        with.revocations = Some(RevocationList {
+            file: "../revocations-7.csv".into(),
+            size: 1,
+            sha256: "22".into(),
+            count: 1,
+        });
+        let sealed = seal(&with, &key).unwrap();
+        assert!(matches!(
+            open(&sealed, &key.verifying_key()),
+            Err(FeedError::Manifest(m)) if m.contains("plain file name")
+        ));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! - [`manifest`]: what a feed directory offers (serial, snapshot, delta, their SHA-256),
 //!   inside a signed envelope `manifest.json`.
 //! - [`rows`]: the canonical snapshot CSV (sorted by `record_id`) and deltas over it.
+//! - [`revocations`]: the invitation revocation list a release may carry, so a revocation
+//!   made anywhere reaches every kiosk.
 //! - [`publish`]: district side, `registry publish`: validate, canonicalise, compress, sign.
 //! - [`sync`]: kiosk side, `registry sync`: HTTPS trusting only the provisioned CA, signature,
 //!   replay check, resumable download, hash check, atomic import through the store.
@@ -15,6 +17,7 @@ pub mod background;
 pub mod keys;
 pub mod manifest;
 pub mod publish;
+pub mod revocations;
 pub mod rows;
 pub mod sync;
 
@@ -24,6 +27,8 @@ use crate::store::StoreError;
 pub const FEED_SERIAL: &str = "feed_serial";
 /// `meta` key: when a sync last found the registry current (Unix seconds).
 pub const FEED_SYNCED_AT: &str = "feed_synced_unix";
+/// `meta` key: the serial of the last release whose revocation list this database holds.
+pub const FEED_REVOCATIONS_SERIAL: &str = "feed_revocations_serial";
 
 /// Why publishing or syncing refused. One line each; never quotes a registry row.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +65,8 @@ pub enum FeedError {
     },
     #[error("{0}")]
     Config(String),
+    #[error("{0}")]
+    Revocations(#[from] revocations::ListError),
 }
 
 impl FeedError {

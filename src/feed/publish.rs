@@ -4,7 +4,9 @@
 //!    (the exact parser a kiosk will run; a bad row is refused naming its line).
 //! 2. Rewrite it canonically ([`super::rows`]), sorted by `record_id`, zstd-compressed.
 //! 3. Against `--previous`, write a delta holding only the people added, changed or removed.
-//! 4. Write the signed manifest last, by rename, so a server never offers files not yet written.
+//! 4. With `--revocations`, the invitation revocation lists, checked and merged into one
+//!    canonical list ([`super::revocations`]) whose size and SHA-256 the manifest signs.
+//! 5. Write the signed manifest last, by rename, so a server never offers files not yet written.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
 
-use super::manifest::{self, Delta, Manifest, Snapshot, MANIFEST_FILE};
+use super::manifest::{self, Delta, Manifest, RevocationList, Snapshot, MANIFEST_FILE};
 use super::rows::{self, GroupReader, Hashing, LineEncoder, COLUMNS, REMOVE, UPSERT};
 use super::FeedError;
 use crate::store::Store;
@@ -21,13 +23,16 @@ use crate::store::Store;
 /// second; level 9 saves 1 MB for twice the time, level 3 costs 3 MB.
 const ZSTD_LEVEL: i32 = 6;
 
-/// Publishes `csv` into `out`; returns the manifest written.
+/// Publishes `csv` into `out`, with the invitation revocations of the `revocations` lists
+/// when any is given; returns the manifest written.
 pub fn publish(
     csv: &Path,
     key: &SigningKey,
     out: &Path,
     previous: Option<&Path>,
+    revocations: &[PathBuf],
 ) -> Result<Manifest, FeedError> {
+    let revoked = read_revocations(revocations)?;
     std::fs::create_dir_all(out).map_err(FeedError::io(out.display()))?;
     // The check and the canonical rewrite each read the whole file: side by side they take the
     // time of the slower one. Nothing is written until the check passed.
@@ -54,6 +59,9 @@ pub fn publish(
         (snapshot, delta)
     });
     let (snapshot, delta) = (snapshot?, delta.transpose()?);
+    let revocations = revoked
+        .map(|list| write_revocations(&list, out, serial))
+        .transpose()?;
     let manifest = Manifest {
         format: manifest::FORMAT.into(),
         version: manifest::VERSION,
@@ -63,10 +71,45 @@ pub fn publish(
         people: summary.groups,
         snapshot,
         delta,
+        revocations,
     };
     let sealed = manifest::seal(&manifest, key)?;
     write_atomically(&out.join(MANIFEST_FILE), &sealed)?;
     Ok(manifest)
+}
+
+/// The revocation lists given, read and merged (none given: no list in the release).
+fn read_revocations(
+    paths: &[PathBuf],
+) -> Result<Option<Vec<crate::store::invitations::SharedRevocation>>, FeedError> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut merged = Vec::new();
+    for path in paths {
+        let file = File::open(path).map_err(FeedError::io(path.display()))?;
+        let name = path.display().to_string();
+        merged.extend(super::revocations::read(BufReader::new(file), &name)?);
+    }
+    Ok(Some(merged))
+}
+
+/// `revocations-<serial>.csv`: the canonical list, as served.
+fn write_revocations(
+    list: &[crate::store::invitations::SharedRevocation],
+    out: &Path,
+    serial: u64,
+) -> Result<RevocationList, FeedError> {
+    let bytes = super::revocations::canonical_bytes(list);
+    let count = super::revocations::read(&bytes[..], "the canonical revocation list")?.len();
+    let name = format!("revocations-{serial}.csv");
+    write_atomically(&out.join(&name), &bytes)?;
+    Ok(RevocationList {
+        file: name,
+        size: bytes.len() as u64,
+        sha256: super::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+        count: count as u64,
+    })
 }
 
 /// Imports `csv` into a scratch database beside the output, removed afterwards.
@@ -366,7 +409,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FeedErro
     std::fs::rename(&tmp.0, path).map_err(io())
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()

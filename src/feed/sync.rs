@@ -5,6 +5,12 @@
 //! signed size and SHA-256. The import itself is the store's (one redb transaction), so any
 //! refusal or a kill at any moment leaves the previous registry answering.
 //!
+//! A release's invitation revocation list, when it has one, is downloaded and checked against
+//! its signed size and SHA-256 before anything else is fetched; after the registry import it is
+//! added to the store's revocations in the one transaction that also records the new serial (a
+//! kill in between: the next sync does both again). Adding is a union: a revocation is never
+//! undone by a release whose list lacks it.
+//!
 //! Beside the database `DB`, the directory `DB.feed/` keeps:
 //! - `installed.csv.zst` and `installed.json`: the snapshot of the installed release, which a
 //!   delta is applied to;
@@ -18,9 +24,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::{self, Manifest, MANIFEST_FILE};
+use super::manifest::{self, Manifest, RevocationList, MANIFEST_FILE};
 use super::rows::{self, Hashing};
-use super::{FeedError, FEED_SERIAL, FEED_SYNCED_AT};
+use super::{FeedError, FEED_REVOCATIONS_SERIAL, FEED_SERIAL, FEED_SYNCED_AT};
+use crate::store::invitations::{merge_revocations, SharedRevocation};
 use crate::store::{schema, Store};
 
 /// Where and how to fetch the feed.
@@ -39,9 +46,10 @@ pub struct Settings {
 /// What a successful sync did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The installed registry already is the feed's latest.
-    Current { serial: u64 },
-    /// A new release was imported.
+    /// The installed registry already is the feed's latest. `revoked`: invitation revocations
+    /// this database did not hold yet (from a release installed before it knew of them).
+    Current { serial: u64, revoked: u64 },
+    /// A new release was imported; `revoked` as for `Current`.
     Installed {
         serial: u64,
         previous: u64,
@@ -49,6 +57,7 @@ pub enum Outcome {
         rows: u64,
         people: u64,
         downloaded: u64,
+        revoked: u64,
     },
 }
 
@@ -66,6 +75,8 @@ struct Installed {
 }
 
 const MANIFEST_LIMIT: u64 = 1 << 20;
+/// About 300,000 revocations: far beyond what a district revokes in its retention period.
+const REVOCATIONS_LIMIT: u64 = 16 << 20;
 
 /// Fetches, verifies and installs the feed's latest release into the database at `db`.
 pub fn sync(db: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
@@ -87,9 +98,23 @@ pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outc
             installed,
         });
     }
+    let merged = schema::meta_value(&store.db(), FEED_REVOCATIONS_SERIAL)?;
+    let list = match &manifest.revocations {
+        // Fetched and checked before anything else: a bad list refuses the whole release.
+        Some(list) if merged < manifest.serial => feed.revocations(list)?,
+        _ => Vec::new(),
+    };
     if manifest.serial == installed {
-        set_meta(store, &[(FEED_SYNCED_AT, super::now_unix())])?;
-        return Ok(Outcome::Current { serial: installed });
+        let revoked = commit_release(
+            store,
+            &manifest,
+            &list,
+            &[(FEED_SYNCED_AT, super::now_unix())],
+        )?;
+        return Ok(Outcome::Current {
+            serial: installed,
+            revoked,
+        });
     }
     std::fs::create_dir_all(dir).map_err(FeedError::io(dir.display()))?;
     let (snapshot, via, downloaded) = fetch(&feed, dir, &manifest, installed)?;
@@ -98,8 +123,10 @@ pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outc
     let started = std::time::Instant::now();
     let summary = store.import_registry(BufReader::with_capacity(1 << 20, decoder))?;
     tracing::debug!("imported in {:.2} s", started.elapsed().as_secs_f64());
-    set_meta(
+    let revoked = commit_release(
         store,
+        &manifest,
+        &list,
         &[
             (FEED_SERIAL, manifest.serial),
             (FEED_SYNCED_AT, super::now_unix()),
@@ -113,7 +140,38 @@ pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outc
         rows: summary.rows,
         people: summary.groups,
         downloaded,
+        revoked,
     })
+}
+
+/// One transaction: the release's revocations added to the store's (when it has a list) and
+/// the feed `meta` values set. Returns how many revocations were new here.
+fn commit_release(
+    store: &Store,
+    manifest: &Manifest,
+    list: &[SharedRevocation],
+    values: &[(&str, u64)],
+) -> Result<u64, FeedError> {
+    use crate::store::StoreError;
+    let db = store.db();
+    let write = db.begin_write().map_err(StoreError::from)?;
+    let mut added = 0;
+    if manifest.revocations.is_some() && !list.is_empty() {
+        let by = format!("registry feed serial {}", manifest.serial);
+        added = merge_revocations(&write, list, &by, &super::publish::now_rfc3339())?.len();
+    }
+    {
+        let mut meta = write.open_table(schema::META).map_err(StoreError::from)?;
+        for (key, value) in values {
+            meta.insert(*key, *value).map_err(StoreError::from)?;
+        }
+        if manifest.revocations.is_some() {
+            meta.insert(FEED_REVOCATIONS_SERIAL, manifest.serial)
+                .map_err(StoreError::from)?;
+        }
+    }
+    write.commit().map_err(StoreError::from)?;
+    Ok(added as u64)
 }
 
 /// `DB.feed/` beside the database.
@@ -129,22 +187,6 @@ pub fn installed(store: &Store) -> Result<(u64, u64), FeedError> {
         schema::meta_value(&store.db(), FEED_SERIAL)?,
         schema::meta_value(&store.db(), FEED_SYNCED_AT)?,
     ))
-}
-
-fn set_meta(store: &Store, values: &[(&str, u64)]) -> Result<(), FeedError> {
-    let db = store.db();
-    let write = db.begin_write().map_err(crate::store::StoreError::from)?;
-    {
-        let mut meta = write
-            .open_table(schema::META)
-            .map_err(crate::store::StoreError::from)?;
-        for (key, value) in values {
-            meta.insert(*key, *value)
-                .map_err(crate::store::StoreError::from)?;
-        }
-    }
-    write.commit().map_err(crate::store::StoreError::from)?;
-    Ok(())
 }
 
 /// The new release's snapshot file, verified: downloaded whole, or rebuilt from the installed
@@ -257,6 +299,11 @@ impl Feed {
 
     /// A small file (the manifest), whole.
     fn small(&self, name: &str) -> Result<Vec<u8>, FeedError> {
+        self.small_limited(name, MANIFEST_LIMIT)
+    }
+
+    /// A file of at most `limit` bytes, whole.
+    fn small_limited(&self, name: &str, limit: u64) -> Result<Vec<u8>, FeedError> {
         let url = self.url(name);
         let mut response = self
             .agent
@@ -272,9 +319,24 @@ impl Feed {
         response
             .body_mut()
             .with_config()
-            .limit(MANIFEST_LIMIT)
+            .limit(limit)
             .read_to_vec()
             .map_err(|e| self.refusal(&url, e))
+    }
+
+    /// The release's revocation list, read only after its size and SHA-256 are the signed
+    /// ones; kept in memory (it is small), never written to disk.
+    fn revocations(&self, list: &RevocationList) -> Result<Vec<SharedRevocation>, FeedError> {
+        let bytes = self.small_limited(&list.file, REVOCATIONS_LIMIT)?;
+        let digest = super::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        if bytes.len() as u64 != list.size || digest != list.sha256 {
+            return Err(FeedError::Mismatch {
+                file: list.file.clone(),
+                reason: "its SHA-256 does not match the signed manifest (tampered or corrupted)"
+                    .into(),
+            });
+        }
+        Ok(super::revocations::read(&bytes[..], &list.file)?)
     }
 
     /// Downloads `name` into `dir/<sha256>.part`, resuming what an earlier sync left there, and

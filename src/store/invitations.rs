@@ -43,11 +43,85 @@ impl std::fmt::Debug for StoredInvitation {
     }
 }
 
-/// When and by whom an invitation was revoked.
+/// When, by whom and why an invitation was revoked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revocation {
     pub at: String,
     pub by: String,
+    /// Absent in revocations recorded before reasons were: [`RevocationReason::Unspecified`].
+    #[serde(default)]
+    pub reason: RevocationReason,
+}
+
+impl Revocation {
+    /// What an unreadable stored revocation counts as: still a revocation.
+    fn unreadable() -> Revocation {
+        Revocation {
+            at: String::new(),
+            by: String::new(),
+            reason: RevocationReason::Unspecified,
+        }
+    }
+}
+
+/// Why an invitation was revoked: a code, never free text, so a revocation shared with every
+/// kiosk through the feed carries no personal data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationReason {
+    #[default]
+    Unspecified,
+    /// The visit or event is off.
+    Cancelled,
+    /// Staff no longer want this person admitted on this invitation.
+    Safety,
+    /// Issued to the wrong person or with the wrong dates.
+    IssuedInError,
+}
+
+impl RevocationReason {
+    pub const ALL: [RevocationReason; 4] = [
+        RevocationReason::Unspecified,
+        RevocationReason::Cancelled,
+        RevocationReason::Safety,
+        RevocationReason::IssuedInError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationReason::Unspecified => "unspecified",
+            RevocationReason::Cancelled => "cancelled",
+            RevocationReason::Safety => "safety",
+            RevocationReason::IssuedInError => "issued-in-error",
+        }
+    }
+}
+
+/// A reason code that is none of [`RevocationReason::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a revocation reason (unspecified, cancelled, safety or issued-in-error)")]
+pub struct UnknownReason;
+
+impl std::str::FromStr for RevocationReason {
+    type Err = UnknownReason;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        RevocationReason::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text))
+            .ok_or(UnknownReason)
+    }
+}
+
+/// A revocation as it travels between databases (the revocation list of the registry feed):
+/// the invitation's id, when and why; never who, nor anything about the invited person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedRevocation {
+    pub id: InvitationId,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: RevocationReason,
 }
 
 /// `prereg revoke`'s answer.
@@ -229,12 +303,7 @@ impl Store {
             Err(e) => return Err(e.into()),
         };
         let found = table.get(id.to_string().as_str())?;
-        Ok(found.map(|v| {
-            serde_json::from_str(v.value()).unwrap_or(Revocation {
-                at: String::new(),
-                by: String::new(),
-            })
-        }))
+        Ok(found.map(|v| serde_json::from_str(v.value()).unwrap_or(Revocation::unreadable())))
     }
 
     /// The kiosk's first step on an invitation scan: signature, dates, then revocation. The
@@ -263,6 +332,17 @@ impl Store {
         by: &str,
         at: &str,
     ) -> Result<Revoked, StoreError> {
+        self.revoke_invitation_because(id, by, at, RevocationReason::Unspecified)
+    }
+
+    /// [`Store::revoke_invitation`] with a reason code, which the feed shares with the kiosks.
+    pub fn revoke_invitation_because(
+        &self,
+        id: InvitationId,
+        by: &str,
+        at: &str,
+        reason: RevocationReason,
+    ) -> Result<Revoked, StoreError> {
         let key = id.to_string();
         let write = self.db().begin_write()?;
         {
@@ -272,25 +352,54 @@ impl Store {
             }
             let mut revocations = write.open_table(INVITATION_REVOCATIONS)?;
             if let Some(earlier) = revocations.get(key.as_str())? {
-                let earlier = serde_json::from_str(earlier.value()).unwrap_or(Revocation {
-                    at: String::new(),
-                    by: String::new(),
-                });
+                let earlier =
+                    serde_json::from_str(earlier.value()).unwrap_or(Revocation::unreadable());
                 return Ok(Revoked::Already(earlier));
             }
             let revocation = Revocation {
                 at: at.to_owned(),
                 by: by.to_owned(),
+                reason,
             };
             let json = serde_json::to_string(&revocation).expect("revocations serialise");
             revocations.insert(key.as_str(), json.as_str())?;
         }
         append_audit(
             &write,
-            serde_json::json!({"event": "invitation-revoked", "at": at, "by": by, "invitation": key}),
+            serde_json::json!({
+                "event": "invitation-revoked", "at": at, "by": by, "invitation": key,
+                "reason": reason.as_str(),
+            }),
         )?;
         write.commit()?;
         Ok(Revoked::Now)
+    }
+
+    /// Every revocation in this database (issued here or learned from the feed), by id, as
+    /// the feed shares them. Needs no data key.
+    pub fn shared_revocations(&self) -> Result<Vec<SharedRevocation>, StoreError> {
+        let read = self.db().begin_read()?;
+        let table = match read.open_table(INVITATION_REVOCATIONS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut shared = Vec::new();
+        for entry in table.iter()? {
+            let (id, json) = entry?;
+            let Ok(id) = id.value().parse::<InvitationId>() else {
+                tracing::warn!("a revocation under a malformed invitation id; left out");
+                continue;
+            };
+            let revocation: Revocation =
+                serde_json::from_str(json.value()).unwrap_or(Revocation::unreadable());
+            shared.push(SharedRevocation {
+                id,
+                at: revocation.at,
+                reason: revocation.reason,
+            });
+        }
+        Ok(shared)
     }
 
     /// Records an event's cleared attendees as visits (the roster, the evacuation list and the
@@ -319,6 +428,45 @@ impl Store {
         write.commit()?;
         Ok(())
     }
+}
+
+/// Adds inside `write` the revocations in `shared` that this database does not hold yet,
+/// recorded as made `by` (the feed release); one audit line names the ids added. Never removes
+/// or changes one: a list that lacks a revocation does not undo it. Returns the ids added.
+pub(crate) fn merge_revocations(
+    write: &redb::WriteTransaction,
+    shared: &[SharedRevocation],
+    by: &str,
+    at: &str,
+) -> Result<Vec<InvitationId>, StoreError> {
+    let mut added = Vec::new();
+    {
+        let mut revocations = write.open_table(INVITATION_REVOCATIONS)?;
+        for entry in shared {
+            let key = entry.id.to_string();
+            if revocations.get(key.as_str())?.is_some() {
+                continue;
+            }
+            let revocation = Revocation {
+                at: entry.at.clone(),
+                by: by.to_owned(),
+                reason: entry.reason,
+            };
+            let json = serde_json::to_string(&revocation).expect("revocations serialise");
+            revocations.insert(key.as_str(), json.as_str())?;
+            added.push(entry.id);
+        }
+    }
+    if !added.is_empty() {
+        append_audit(
+            write,
+            serde_json::json!({
+                "event": "invitations-revoked-by-feed", "at": at, "by": by,
+                "invitations": added.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            }),
+        )?;
+    }
+    Ok(added)
 }
 
 /// Retention ([`Store::purge`]): deletes inside `write` the invitations whose last valid day is
@@ -454,5 +602,54 @@ mod tests {
             .iter()
             .any(|l| l.contains("invitation-revoked") && l.contains("Mr Head")));
         assert!(!audit.iter().any(|l| l.contains("Lovelace")));
+    }
+
+    #[test]
+    fn shared_revocations_are_added_never_removed_nor_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("k.redb")).unwrap();
+        let shared = |id, reason| SharedRevocation {
+            id: InvitationId(id),
+            at: "2026-11-24T09:00:00Z".into(),
+            reason,
+        };
+        let merge = |list: &[SharedRevocation]| {
+            let write = store.db().begin_write().unwrap();
+            let added = merge_revocations(&write, list, "registry feed serial 7", "now").unwrap();
+            write.commit().unwrap();
+            added
+        };
+        let first = [shared(1, RevocationReason::Safety)];
+        assert_eq!(merge(&first), vec![InvitationId(1)]);
+        // Known already (another reason does not overwrite it); 2 is new; an empty list undoes
+        // nothing.
+        let second = [
+            shared(1, RevocationReason::Cancelled),
+            shared(2, RevocationReason::IssuedInError),
+        ];
+        assert_eq!(merge(&second), vec![InvitationId(2)]);
+        assert_eq!(merge(&[]), vec![]);
+        assert!(store.is_revoked(InvitationId(1)).unwrap());
+        assert_eq!(
+            store.shared_revocations().unwrap(),
+            vec![
+                shared(1, RevocationReason::Safety),
+                shared(2, RevocationReason::IssuedInError)
+            ]
+        );
+        let audit = store.audit_lines().unwrap();
+        assert_eq!(audit.len(), 2, "one line a merge that added something");
+        assert!(
+            audit[1].contains("invitations-revoked-by-feed")
+                && audit[1].contains("0000000000000002")
+        );
+        assert_eq!(
+            "Issued-In-Error".parse(),
+            Ok(RevocationReason::IssuedInError)
+        );
+        assert_eq!("because".parse::<RevocationReason>(), Err(UnknownReason));
+        // A revocation stored before reasons existed reads as unspecified.
+        let old: Revocation = serde_json::from_str(r#"{"at":"x","by":"y"}"#).unwrap();
+        assert_eq!(old.reason, RevocationReason::Unspecified);
     }
 }
