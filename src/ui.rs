@@ -17,7 +17,7 @@ mod generated {
 }
 
 pub use generated::AppWindow;
-use generated::{Api, Fact, Person, Record, RosterEntry, Screen, Trouble};
+use generated::{Api, Fact, HourBar, Person, Record, RosterEntry, Screen, StudentRow, Trouble};
 
 /// Calls `handler` with every tap the screens report. A label that is not one of the
 /// kiosk's is dropped: the screens only ever send their own.
@@ -42,8 +42,10 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
     present_pin(&api, kiosk);
     present_manual(&api, kiosk);
     present_roster(&api, kiosk.roster());
+    present_report(&api, kiosk);
     present_notice(&api, kiosk.staff_notice());
     present_invitation(&api, kiosk);
+    present_students(&api, kiosk);
     if let Some(check_in) = kiosk.review() {
         present_review(&api, check_in);
     } else {
@@ -80,6 +82,34 @@ fn present_invitation(api: &Api, kiosk: &Kiosk) {
     api.set_invitation_name(name.into());
     api.set_invitation_purpose(purpose.into());
     api.set_invitation_destination(destination.into());
+}
+
+/// The student screens: the search text, the students found (first name, last initial, grade),
+/// the chosen one and the reasons. Cleared once the errand is over.
+fn present_students(api: &Api, kiosk: &Kiosk) {
+    let search = kiosk.student_search();
+    let errand = search.map_or("", |s| match s.errand {
+        kiosk::Errand::Pickup => "pickup",
+        kiosk::Errand::DropOff => "drop-off",
+        kiosk::Errand::LateArrival => "late-arrival",
+        kiosk::Errand::LeavingEarly => "leaving-early",
+    });
+    api.set_student_errand(errand.into());
+    api.set_student_search_text(search.map_or("", |s| s.text.as_str()).into());
+    api.set_student_search_ready(search.is_some_and(|s| s.ready()));
+    let found: Vec<StudentRow> = search
+        .map(|s| s.results.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| StudentRow {
+            name: s.short_name.as_str().into(),
+            grade: s.grade.as_str().into(),
+        })
+        .collect();
+    api.set_students_found(ModelRc::new(VecModel::from(found)));
+    let chosen = search.and_then(|s| s.chosen.as_ref());
+    api.set_student_chosen(chosen.map_or("", |s| s.short_name.as_str()).into());
+    api.set_student_reasons(choices(kiosk.student_reasons(), kiosk.language()));
 }
 
 /// Shows the installed registry's age on the staff screen (`None` shows nothing), in the
@@ -141,8 +171,13 @@ fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
         kiosk::Screen::ManualEntry => Screen::ManualEntry,
         kiosk::Screen::ManualApproval => Screen::ManualApproval,
         kiosk::Screen::Roster => Screen::Roster,
+        kiosk::Screen::Reports => Screen::Reports,
         kiosk::Screen::InvitationConfirm => Screen::InvitationConfirm,
         kiosk::Screen::InvitationId => Screen::InvitationId,
+        kiosk::Screen::StudentKind => Screen::StudentKind,
+        kiosk::Screen::StudentSearch => Screen::StudentSearch,
+        kiosk::Screen::StudentReason => Screen::StudentReason,
+        kiosk::Screen::StudentDone => Screen::StudentDone,
     }
 }
 
@@ -220,6 +255,31 @@ fn present_roster(api: &Api, roster: &[RosterLine]) {
     let earlier = roster.iter().filter(|l| l.earlier_day).count();
     api.set_roster(ModelRc::new(VecModel::from(entries)));
     api.set_roster_earlier(earlier as i32);
+}
+
+/// The reports screen's day: its summary lines and the chart (nothing while it loads, and
+/// nothing once the screen is gone).
+fn present_report(api: &Api, kiosk: &Kiosk) {
+    let report = kiosk.report();
+    let bars: Vec<HourBar> = report
+        .map(|r| r.chart())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(hour, visits)| HourBar {
+            hour: i32::from(hour),
+            visits: i32::try_from(visits).unwrap_or(i32::MAX),
+        })
+        .collect();
+    let lines: Vec<SharedString> = report
+        .map(|r| r.lines.iter().map(SharedString::from).collect())
+        .unwrap_or_default();
+    api.set_report_days_back(i32::try_from(kiosk.report_days_back()).unwrap_or(i32::MAX));
+    api.set_report_date(report.map(|r| r.date.as_str()).unwrap_or_default().into());
+    api.set_report_ready(report.is_some());
+    api.set_report_unreadable(report.is_some_and(|r| r.unreadable));
+    api.set_report_lines(ModelRc::new(VecModel::from(lines)));
+    api.set_report_hours(ModelRc::new(VecModel::from(bars)));
+    api.set_report_peak(report.map_or(0, |r| i32::try_from(r.peak()).unwrap_or(i32::MAX)));
 }
 
 fn present_notice(api: &Api, notice: StaffNotice) {

@@ -46,6 +46,8 @@ fn flagged(n: usize) -> Value {
         }],
         decision: None,
         operator: None,
+        student: None,
+        reason_code: None,
     }))
     .unwrap()
 }

@@ -35,6 +35,8 @@ fn alert(n: usize) -> serde_json::Value {
         records: Vec::new(),
         decision: None,
         operator: None,
+        student: None,
+        reason_code: None,
     }))
     .unwrap()
 }

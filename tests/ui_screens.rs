@@ -121,6 +121,29 @@ fn invitation(needs_id: bool) -> Vec<Event> {
     ]
 }
 
+/// A late student who typed "lily sm" and was offered two students.
+fn student_search() -> Vec<Event> {
+    let student = |id: &str, name: &str| vestibule::kiosk::StudentChoice {
+        student_id: id.into(),
+        short_name: name.into(),
+        full_name: name.into(),
+        grade: "2".into(),
+        school: "Demo Elementary School".into(),
+    };
+    vec![
+        tap("student"),
+        tap("student-late"),
+        Event::Typed("lily sm".into()),
+        Event::StudentsFound {
+            lookup: vestibule::kiosk::StudentLookup::from_text("lily sm").unwrap(),
+            found: vec![
+                student("300001", "Lily Smith"),
+                student("300003", "Lily Smythe"),
+            ],
+        },
+    ]
+}
+
 fn login() -> Vec<Event> {
     ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
         .into_iter()
@@ -179,7 +202,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "attract",
             kiosk: kiosk(&[], vec![]),
-            labels: vec!["no-id", "staff", "language:en", "language:es"],
+            labels: vec!["no-id", "student", "staff", "language:en", "language:es"],
         },
         Case {
             name: "screening",
@@ -345,6 +368,56 @@ fn cases() -> Vec<Case> {
             name: "review-is-a-match",
             kiosk: flagged(&["is-a-match"]),
             labels: vec!["allow-once-block", "deny", "allow-registered", "done"],
+        },
+        Case {
+            name: "student-kind",
+            kiosk: kiosk(&[tap("student")], vec![]),
+            labels: vec!["student-late", "student-leaving", "done", "language:es"],
+        },
+        Case {
+            name: "student-search",
+            kiosk: kiosk(&student_search(), vec![]),
+            labels: vec!["student:1", "student:2", "key:a", "key:backspace", "done"],
+        },
+        Case {
+            name: "student-search-too-short",
+            kiosk: kiosk(
+                &[
+                    tap("student"),
+                    tap("student-late"),
+                    Event::Typed("lily".into()),
+                ],
+                vec![],
+            ),
+            labels: vec!["key:a", "done"],
+        },
+        Case {
+            name: "student-reason",
+            kiosk: kiosk(&[student_search(), vec![tap("student:1")]].concat(), vec![]),
+            labels: vec![
+                "reason:appointment",
+                "reason:illness",
+                "reason:transport",
+                "reason:family",
+                "reason:other",
+                "done",
+            ],
+        },
+        Case {
+            name: "student-done",
+            kiosk: kiosk(
+                &[
+                    student_search(),
+                    vec![
+                        tap("student:1"),
+                        tap("reason:illness"),
+                        Event::SlipPrinted { ok: true },
+                    ],
+                ]
+                .concat(),
+                vec![],
+            ),
+            labels: vec!["done"],
         },
         Case {
             name: "manual-entry",

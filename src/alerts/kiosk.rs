@@ -10,6 +10,7 @@ use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::message::StudentNote;
 use super::{alert_channels, visit_channels, AlertMessage, AlertRecord, Channels, Delivery};
 use super::{Outgoing, VisitEvent};
 use crate::config::Config;
@@ -108,6 +109,12 @@ impl KioskOutbox {
                 .collect(),
             decision: alert.decision.map(|d| d.as_str().to_owned()),
             operator: alert.operator.clone(),
+            student: alert.student.as_ref().map(|s| StudentNote {
+                student_id: s.student_id.clone(),
+                grade: s.grade.clone(),
+                school: s.school.clone(),
+            }),
+            reason_code: alert.reason.clone(),
         };
         Some(serde_json::to_value(Outgoing::Alert(message)).expect("alerts serialise"))
     }

@@ -27,6 +27,21 @@ pub struct AlertMessage {
     pub decision: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The student a pickup, a refused pickup or a student leaving early is about (the office
+    /// looks the name up on its own screen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student: Option<StudentNote>,
+    /// A refused pickup's reason code, or a dismissal's reason id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+}
+
+/// A student as an alert names them: id, grade and school, no name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentNote {
+    pub student_id: String,
+    pub grade: String,
+    pub school: String,
 }
 
 impl std::fmt::Debug for AlertMessage {
@@ -97,6 +112,9 @@ impl AlertMessage {
             "panic" => "PANIC BUTTON: lockdown",
             "screening-failed" => "Screening failed: visitor sent to the front office",
             "print-failed" => "Badge printing failed",
+            "pickup" => "Early dismissal: a listed guardian is picking a student up",
+            "pickup-refused" => "Pickup refused: the adult was sent to the front office",
+            "student-leaving" => "A student is leaving early on their own",
             "registry-stale" => {
                 "Registry older than the allowed age: screening uses an old registry; check the registry sync"
             }
@@ -117,11 +135,21 @@ impl AlertMessage {
                 text
             })
             .collect();
-        if records.is_empty() {
+        let mut text = if records.is_empty() {
             what.to_owned()
         } else {
             format!("{what}: {}", records.join("; "))
+        };
+        if let Some(student) = &self.student {
+            text += &format!(
+                "; student {} (grade {}, {})",
+                student.student_id, student.grade, student.school
+            );
         }
+        if let Some(code) = &self.reason_code {
+            text += &format!("; reason {code}");
+        }
+        text
     }
 
     /// `Vestibule alert: <reason> at <kiosk>, <school>` (no personal data in the subject).
@@ -131,6 +159,9 @@ impl AlertMessage {
             "decision" => "staff decision",
             "panic" => "PANIC BUTTON",
             "registry-stale" => "registry out of date",
+            "pickup" => "early dismissal",
+            "pickup-refused" => "pickup refused",
+            "student-leaving" => "student leaving early",
             other => other,
         };
         format!("Vestibule alert: {what} at {}, {}", self.kiosk, self.school)

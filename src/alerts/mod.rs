@@ -349,6 +349,8 @@ mod tests {
             }],
             decision: None,
             operator: None,
+            student: None,
+            reason_code: None,
         };
         let body = alert.email_body("k1");
         assert!(body.contains("Reason:         Visitor flagged by screening: watchlist record W-7 (list custody, action deny)"), "{body}");

@@ -14,7 +14,8 @@
 //! lines; a decision's remembered decision or block, audit lines and alert) in ONE transaction.
 //! The simulation also mirrors visits and audit lines into `visits.jsonl` / `audit.jsonl`
 //! beside the hardware log. The staff roster and the evacuation list (printed on the badge
-//! printer) are read from the store's visits. Once a minute the kiosk looks at the registry's
+//! printer) are read from the store's visits, the reports screen's day through
+//! [`crate::report::load::daily_summary`]. Once a minute the kiosk looks at the registry's
 //! age: the staff screen shows it, and one `registry-stale` alert goes out when it is older
 //! than allowed ([`crate::alerts::stale`]).
 
@@ -22,6 +23,7 @@ pub mod console;
 pub mod devices;
 pub mod headless;
 pub mod script;
+mod students;
 pub mod watchdog;
 pub mod windowed;
 
@@ -275,6 +277,8 @@ impl KioskApp {
             records: Vec::new(),
             decision: None,
             operator: None,
+            student: None,
+            reason: None,
         };
         let audit = crate::kiosk::Audit {
             at_ms: self.now,
@@ -508,6 +512,24 @@ impl KioskApp {
                 by: forget.operator,
             }),
             Effect::LoadRoster => return Some(Event::Roster(self.roster())),
+            Effect::SearchStudents(lookup) => {
+                let found = self.search_students(&lookup);
+                return Some(Event::StudentsFound { lookup, found });
+            }
+            Effect::CheckPickup {
+                visit,
+                adult,
+                student_id,
+            } => {
+                let result = self.check_pickup(&adult, &student_id);
+                return Some(Event::PickupChecked { visit, result });
+            }
+            Effect::RecordStudent(moved) => self.record_student(&moved),
+            Effect::PrintSlip(slip) => {
+                let ok = self.print_slip(&slip);
+                return Some(Event::SlipPrinted { ok });
+            }
+            Effect::LoadReport { days_back } => return Some(Event::Report(self.report(days_back))),
             Effect::PrintEvacuation => {
                 let ok = self.print_evacuation();
                 return Some(Event::EvacuationPrinted { ok });
@@ -576,10 +598,32 @@ impl KioskApp {
                 return false;
             }
         };
-        matches!(
+        let badge_ok = matches!(
             self.hw.printer().print(self.now, &page),
             PrintOutcome::Printed
-        )
+        );
+        // The student's slip comes out right after the adult's badge; both must print.
+        let slip_ok = job.slip.as_ref().is_none_or(|slip| self.print_slip(slip));
+        badge_ok && slip_ok
+    }
+
+    /// The summary of the day `days_back` days before today for the staff reports screen (no
+    /// names in it); a store that cannot be read shows as an unreadable report.
+    fn report(&self, days_back: u32) -> crate::kiosk::ReportView {
+        use crate::kiosk::ReportView;
+        let date = self
+            .today()
+            .saturating_sub(time::Duration::days(i64::from(days_back)));
+        let Some(store) = &self.store else {
+            return ReportView::unreadable(days_back, date);
+        };
+        match crate::report::load::daily_summary(store, &self.school, date) {
+            Ok(summary) => ReportView::of(days_back, &summary),
+            Err(e) => {
+                tracing::error!("cannot read the report of {date}: {e}");
+                ReportView::unreadable(days_back, date)
+            }
+        }
     }
 
     /// Everyone the store has in the building, in the words the staff screens use.

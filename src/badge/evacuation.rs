@@ -218,7 +218,14 @@ fn draw_entry(page: &mut Bitmap1, m: &Metrics, entry: &Entry, top: u32) {
 
 /// One line with capitals `cap` dots tall at `at` (left, top of capitals), shrunk to the
 /// width and then cut with an ellipsis; returns the height it takes.
-fn draw(page: &mut Bitmap1, text: &str, face: Face, cap: u32, at: (u32, u32), width: u32) -> u32 {
+pub(super) fn draw(
+    page: &mut Bitmap1,
+    text: &str,
+    face: Face,
+    cap: u32,
+    at: (u32, u32),
+    width: u32,
+) -> u32 {
     if text.is_empty() {
         return cap;
     }
@@ -237,7 +244,7 @@ fn draw(page: &mut Bitmap1, text: &str, face: Face, cap: u32, at: (u32, u32), wi
 }
 
 /// A solid black rectangle.
-fn fill(page: &mut Bitmap1, left: u32, top: u32, width: u32, height: u32) {
+pub(super) fn fill(page: &mut Bitmap1, left: u32, top: u32, width: u32, height: u32) {
     for y in top..top + height {
         for x in left..left + width {
             page.set(x, y, true);

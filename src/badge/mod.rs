@@ -15,6 +15,7 @@ pub mod evacuation;
 mod layout;
 pub mod photo;
 pub mod sheet;
+pub mod slip;
 pub mod text;
 
 use serde::{Deserialize, Serialize};

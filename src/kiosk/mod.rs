@@ -15,6 +15,7 @@
 //!
 //! - [`review`]: the staff review of a flagged check-in, one candidate at a time.
 //! - [`pin`]: staff PINs (argon2id) and the lock after five wrong tries.
+//! - [`reports`]: the day's summary and visits per hour on the staff screen.
 //!
 //! Behind the PIN, staff also see who is in the building ([`Screen::Roster`], loaded through
 //! [`Effect::LoadRoster`]) and sign people out by hand, print the evacuation list
@@ -23,7 +24,9 @@
 //! audited with the operator's name and the visit's number.
 
 pub mod pin;
+pub mod reports;
 pub mod review;
+pub mod students;
 #[cfg(test)]
 mod tests;
 
@@ -37,7 +40,12 @@ use crate::config::{Choice, Config, ExpiredIdPolicy, Language, StaffPin};
 use crate::identity::{Scan, ScanError, ScanProblem};
 use crate::screening::Visitor;
 use pin::{Attempt, PinPad};
+pub use reports::ReportView;
 pub use review::{Candidate, CheckIn, Decision, Person, Remaining, Source};
+pub use students::{
+    AlertStudent, Errand, Movement, PickupRefused, Slip, StudentChoice, StudentLookup, StudentMove,
+    StudentSearch,
+};
 
 /// Kiosk time in milliseconds (monotonic; its origin is the edge's business).
 pub type Millis = u64;
@@ -104,6 +112,9 @@ pub struct Settings {
     pub purposes: Vec<Choice>,
     pub destinations: Vec<Choice>,
     pub staff: Vec<StaffPin>,
+    /// Reason buttons for a student's late arrival and early dismissal.
+    pub late_arrival_reasons: Vec<Choice>,
+    pub dismissal_reasons: Vec<Choice>,
 }
 
 impl Settings {
@@ -120,6 +131,8 @@ impl Settings {
             purposes: config.visit.purposes.clone(),
             destinations: config.visit.destinations.clone(),
             staff,
+            late_arrival_reasons: config.students.late_arrival_reasons.clone(),
+            dismissal_reasons: config.students.dismissal_reasons.clone(),
         }
     }
 }
@@ -156,6 +169,16 @@ pub enum Screen {
     InvitationConfirm,
     /// The invitation's visit type needs an ID too: "Please scan your ID".
     InvitationId,
+    /// "I'm a student": arriving late or leaving early?
+    StudentKind,
+    /// Type a student's name (or id); the students it finds.
+    StudentSearch,
+    /// Why the student is late or leaving.
+    StudentReason,
+    /// "Take your slip to the front office".
+    StudentDone,
+    /// The day's summary and visits per hour ([`reports`]).
+    Reports,
 }
 
 impl Screen {
@@ -168,6 +191,7 @@ impl Screen {
                 | Screen::ManualEntry
                 | Screen::ManualApproval
                 | Screen::Roster
+                | Screen::Reports
         )
     }
 }
@@ -231,6 +255,18 @@ pub enum Tap {
     ResetDecisions,
     /// "Yes, that's me": sign in with the invitation shown.
     InvitationConfirm,
+    /// "I'm a student" on the attract screen.
+    StudentStart,
+    StudentLate,
+    StudentLeaving,
+    /// The Nth student the search lists, from 1 (`student:1`).
+    ChooseStudent(usize),
+    /// A late-arrival or dismissal reason (`reason:<id>`).
+    Reason(String),
+    /// The reports screen, and its day before / day after.
+    Reports,
+    ReportPreviousDay,
+    ReportNextDay,
 }
 
 /// A manual-entry field.
@@ -273,6 +309,8 @@ impl Tap {
             Tap::Key(Key::Space) => "key:space".into(),
             Tap::Key(Key::Backspace) => "key:backspace".into(),
             Tap::SignOutVisit(visit) => format!("{SIGN_OUT_LABEL}{visit}"),
+            Tap::ChooseStudent(n) => format!("student:{n}"),
+            Tap::Reason(id) => format!("reason:{id}"),
             other => FIXED
                 .iter()
                 .find(|(_, tap)| tap == other)
@@ -293,6 +331,10 @@ impl Tap {
         Some(match (kind, rest) {
             ("purpose", id) if !id.is_empty() => Tap::Purpose(id.into()),
             ("destination", id) if !id.is_empty() => Tap::Destination(id.into()),
+            ("student", n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                Tap::ChooseStudent(n.parse().ok().filter(|&n| n > 0)?)
+            }
+            ("reason", id) if !id.is_empty() => Tap::Reason(id.into()),
             ("language", "en") => Tap::Language(Language::En),
             ("language", "es") => Tap::Language(Language::Es),
             ("pin", d) if d.len() == 1 => Tap::Digit(d.parse().ok()?),
@@ -318,6 +360,9 @@ const FIXED: &[(&str, Tap)] = &[
     ("no-id", Tap::NoId),
     ("done", Tap::Done),
     ("invitation-confirm", Tap::InvitationConfirm),
+    ("student", Tap::StudentStart),
+    ("student-late", Tap::StudentLate),
+    ("student-leaving", Tap::StudentLeaving),
     ("retry", Tap::Retry),
     ("pin-enter", Tap::PinEnter),
     ("pin-clear", Tap::PinClear),
@@ -338,6 +383,9 @@ const FIXED: &[(&str, Tap)] = &[
     ("print-evacuation", Tap::PrintEvacuation),
     ("responder", Tap::Responder),
     ("reset-decisions", Tap::ResetDecisions),
+    ("reports", Tap::Reports),
+    ("report-previous-day", Tap::ReportPreviousDay),
+    ("report-next-day", Tap::ReportNextDay),
 ];
 
 /// A roster line's sign-out button: `sign-out:V-0001`.
@@ -377,6 +425,8 @@ pub enum Event {
     },
     /// The answer to [`Effect::LoadRoster`]: everyone in the building.
     Roster(Vec<RosterLine>),
+    /// The answer to [`Effect::LoadReport`]: that day's summary.
+    Report(ReportView),
     /// The answer to [`Effect::PrintEvacuation`].
     EvacuationPrinted {
         ok: bool,
@@ -384,6 +434,21 @@ pub enum Event {
     /// The answer to [`Effect::CheckInvitation`]: verified, in its dates and not revoked, or
     /// why not (for the audit; the visitor sees the front-office screen either way).
     InvitationChecked(Result<InvitationPass, InvitationRefused>),
+    /// The answer to [`Effect::SearchStudents`].
+    StudentsFound {
+        lookup: StudentLookup,
+        found: Vec<StudentChoice>,
+    },
+    /// The answer to [`Effect::CheckPickup`]: this adult may take the student, or not (why,
+    /// for the audit and the office).
+    PickupChecked {
+        visit: VisitId,
+        result: Result<(), PickupRefused>,
+    },
+    /// The answer to [`Effect::PrintSlip`].
+    SlipPrinted {
+        ok: bool,
+    },
 }
 
 /// A verified invitation, as the kiosk signs its visitor in with it.
@@ -482,10 +547,26 @@ pub enum Effect {
     ForgetDecisions(Forget),
     /// Who is in the building; answer with [`Event::Roster`].
     LoadRoster,
+    /// The summary of the day `days_back` days before today; answer with [`Event::Report`].
+    LoadReport {
+        days_back: u32,
+    },
     /// Print everyone in the building on the badge printer; answer with
     /// [`Event::EvacuationPrinted`].
     PrintEvacuation,
     Audit(Audit),
+    /// The students `lookup` finds; answer with [`Event::StudentsFound`].
+    SearchStudents(StudentLookup),
+    /// May this (cleared) adult take this student? Answer with [`Event::PickupChecked`].
+    CheckPickup {
+        visit: VisitId,
+        adult: Visitor,
+        student_id: String,
+    },
+    /// Record a student's late arrival or early dismissal.
+    RecordStudent(StudentMove),
+    /// Print a student's slip alone; answer with [`Event::SlipPrinted`].
+    PrintSlip(Slip),
 }
 
 /// Staff reset what the kiosk remembers about this person.
@@ -504,6 +585,8 @@ pub struct BadgeJob {
     pub purpose: String,
     pub destination: String,
     pub no_id: bool,
+    /// A student's slip printed right after the badge (a pickup or a drop-off).
+    pub slip: Option<Slip>,
 }
 
 impl fmt::Debug for BadgeJob {
@@ -551,6 +634,12 @@ pub struct Alert {
     pub decision: Option<Decision>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The student a pickup, a refused pickup or a student leaving is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub student: Option<AlertStudent>,
+    /// A refused pickup's reason code, or a dismissal's reason id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A record named in an alert.
@@ -754,6 +843,10 @@ pub struct Kiosk {
     lockdown: bool,
     /// Who is in the building, while the roster screen shows them.
     roster: Vec<RosterLine>,
+    /// The student errand in progress (search, reason).
+    students: Option<StudentSearch>,
+    /// The day on the reports screen and its summary.
+    reports: reports::Reports,
     notice: StaffNotice,
 }
 
@@ -778,6 +871,8 @@ impl Kiosk {
             manual: ManualForm::default(),
             lockdown: false,
             roster: Vec::new(),
+            students: None,
+            reports: reports::Reports::default(),
             notice: StaffNotice::None,
         }
     }
@@ -876,11 +971,11 @@ impl Kiosk {
         match event {
             Event::Scanned { result, today } => self.scanned(&mut out, result, today),
             Event::Tap(tap) => self.tapped(&mut out, tap),
-            Event::Typed(text) => {
-                if self.screen == Screen::ManualEntry {
-                    self.manual.type_text(&text);
-                }
-            }
+            Event::Typed(text) => match self.screen {
+                Screen::ManualEntry => self.manual.type_text(&text),
+                Screen::StudentSearch => self.search_typed(&mut out, &text),
+                _ => {}
+            },
             Event::Tick => self.tick(&mut out),
             Event::Input(pin) => self.input(&mut out, pin),
             Event::Screened { visit, result } => self.screened(&mut out, visit, result),
@@ -888,7 +983,11 @@ impl Kiosk {
             Event::Printed { visit, ok } => self.printed(&mut out, visit, ok),
             Event::BadgeScanned { visit } => self.signed_out(&mut out, visit),
             Event::Roster(lines) => self.roster_loaded(lines),
+            Event::Report(view) => self.report_loaded(view),
             Event::EvacuationPrinted { ok } => self.evacuation_printed(&mut out, ok),
+            Event::StudentsFound { lookup, found } => self.students_found(lookup, found),
+            Event::PickupChecked { visit, result } => self.pickup_checked(&mut out, visit, result),
+            Event::SlipPrinted { ok } => self.slip_printed(&mut out, ok),
         }
         self.update_lamp(&mut out);
         out.effects
@@ -934,6 +1033,8 @@ impl Kiosk {
             records: Vec::new(),
             decision: None,
             operator: self.operator.clone(),
+            student: None,
+            reason: None,
         }
     }
 
@@ -1066,7 +1167,11 @@ impl Kiosk {
     fn accepts_scans(&self) -> bool {
         matches!(
             self.screen,
-            Screen::Attract | Screen::ScanProblem(_) | Screen::DoorOpen | Screen::SignedOut
+            Screen::Attract
+                | Screen::ScanProblem(_)
+                | Screen::DoorOpen
+                | Screen::SignedOut
+                | Screen::StudentDone
         )
     }
 
@@ -1182,8 +1287,12 @@ impl Kiosk {
             let purpose = find(&self.settings.purposes, &pass.purpose);
             let destination = find(&self.settings.destinations, &pass.destination);
             if let (Some(purpose), Some(destination)) = (purpose, destination) {
+                let errand = purpose.id.clone();
                 if let Some(cleared) = &mut self.cleared {
                     cleared.purpose = Some(purpose);
+                }
+                if self.start_adult_errand(out, &errand) {
+                    return; // the invitation cannot say which student: the visitor finds them
                 }
                 return self.pick_destination(out, &destination.id);
             }
@@ -1212,11 +1321,24 @@ impl Kiosk {
             }
             (Screen::ScanProblem(_), Tap::Retry) => self.go(out, Screen::Attract),
             (Screen::InvitationConfirm, Tap::InvitationConfirm) => self.invitation_confirmed(out),
+            (
+                Screen::Attract
+                | Screen::StudentKind
+                | Screen::StudentSearch
+                | Screen::StudentReason,
+                tap @ (Tap::StudentStart
+                | Tap::StudentLate
+                | Tap::StudentLeaving
+                | Tap::Key(_)
+                | Tap::ChooseStudent(_)
+                | Tap::Reason(_)),
+            ) => self.student_tap(out, tap),
             (Screen::Purpose, Tap::Purpose(id)) => self.pick_purpose(out, &id),
             (Screen::Destination, Tap::Destination(id)) => self.pick_destination(out, &id),
             (Screen::StaffPin, tap) => self.pin_pad(out, tap),
             (Screen::StaffHome, tap) => self.staff_home(out, tap),
             (Screen::Roster, tap) => self.roster_tap(out, tap),
+            (Screen::Reports, tap) => self.reports_tap(out, tap),
             (Screen::Review, tap) => self.review_tap(out, tap),
             (Screen::ManualEntry, tap) => self.manual_tap(out, tap),
             (Screen::ManualApproval, Tap::Approve) => self.approve_manual(out),
@@ -1248,9 +1370,12 @@ impl Kiosk {
         let Some(choice) = self.settings.purposes.iter().find(|c| c.id == id).cloned() else {
             return;
         };
+        let errand = choice.id.clone();
         if let Some(cleared) = &mut self.cleared {
             cleared.purpose = Some(choice);
-            self.go(out, Screen::Destination);
+            if !self.start_adult_errand(out, &errand) {
+                self.go(out, Screen::Destination);
+            }
         }
     }
 
@@ -1292,6 +1417,7 @@ impl Kiosk {
             purpose: purpose.label.clone(),
             destination: where_to,
             no_id,
+            slip: None,
         };
         out.push(Effect::SaveVisit(record));
         out.push(Effect::PrintBadge(job));
@@ -1399,6 +1525,7 @@ impl Kiosk {
                 self.go(out, Screen::Roster);
                 out.push(Effect::LoadRoster);
             }
+            Tap::Reports => self.open_reports(out),
             Tap::PrintEvacuation => out.push(Effect::PrintEvacuation),
             Tap::Responder => self.responder(out),
             Tap::Done => self.reset(out),
@@ -1659,7 +1786,9 @@ impl Kiosk {
         let idle = out.now.saturating_sub(self.active_at);
         let timeout = match self.screen {
             Screen::Attract => return,
-            Screen::DoorOpen | Screen::SignedOut => self.settings.door_unlock_ms,
+            Screen::DoorOpen | Screen::SignedOut | Screen::StudentDone => {
+                self.settings.door_unlock_ms
+            }
             _ => self.settings.idle_timeout_ms,
         };
         if idle >= timeout {
@@ -1676,6 +1805,8 @@ impl Kiosk {
         self.cleared = None;
         self.manual = ManualForm::default();
         self.roster.clear();
+        self.students = None;
+        self.forget_report();
         self.notice = StaffNotice::None;
         self.pin_entry.clear();
         self.pin_notice = PinNotice::None;

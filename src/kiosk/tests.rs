@@ -2,6 +2,8 @@
 
 use time::macros::date;
 
+mod students;
+
 use super::*;
 use crate::config::Config;
 use crate::identity::{DocumentKind, Identity, Sex};

@@ -101,6 +101,22 @@ pub fn decide(
     guardians: &[Guardian],
     custody: &[CustodyEntry],
 ) -> Pickup {
+    let adult = PersonName::new(
+        &adult.last_name,
+        &adult.first_name,
+        adult.middle_name.as_deref().unwrap_or(""),
+        adult.suffix.as_deref().unwrap_or(""),
+    );
+    decide_named(&adult, student_id, guardians, custody)
+}
+
+/// [`decide`] for an adult known by name (the kiosk holds the screened visitor, not the ID).
+pub fn decide_named(
+    adult: &PersonName,
+    student_id: &str,
+    guardians: &[Guardian],
+    custody: &[CustodyEntry],
+) -> Pickup {
     if let Some(entry) = custody.iter().find(|c| c.covers(student_id)) {
         return Pickup::SendToOffice(OfficeReason::CustodyOrder {
             entry_id: entry.entry_id.clone(),
@@ -109,15 +125,9 @@ pub fn decide(
     if guardians.is_empty() {
         return Pickup::SendToOffice(OfficeReason::NoGuardiansListed);
     }
-    let adult = PersonName::new(
-        &adult.last_name,
-        &adult.first_name,
-        adult.middle_name.as_deref().unwrap_or(""),
-        adult.suffix.as_deref().unwrap_or(""),
-    );
     match guardians
         .iter()
-        .position(|g| same_person(&adult, &guardian_name(g)))
+        .position(|g| same_person(adult, &guardian_name(g)))
     {
         Some(guardian) => Pickup::Allowed { guardian },
         None => Pickup::SendToOffice(OfficeReason::NotAListedGuardian),
