@@ -282,7 +282,7 @@ fn staff_read_the_day_on_screen_with_no_visitor_named() {
     assert_eq!(walk.app.kiosk().screen(), Screen::StaffHome);
     walk.tap("reports");
     assert_eq!(walk.app.kiosk().screen(), Screen::Reports);
-    for text in ["Reports", "Today", "2026-11-23", "Visits: 2", "visitor: 2"] {
+    for text in ["Reports", "Today", "2026-11-23", "Visits: 2", "Visitor: 2"] {
         assert!(walk.shows(text), "no `{text}` among {:?}", walk.texts());
     }
     assert!(walk.shows("Never signed out: 2 (V-0001, V-0002)"));

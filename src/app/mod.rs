@@ -618,7 +618,18 @@ impl KioskApp {
             return ReportView::unreadable(days_back, date);
         };
         match crate::report::load::daily_summary(store, &self.school, date) {
-            Ok(summary) => ReportView::of(days_back, &summary),
+            Ok(mut summary) => {
+                // The store keeps purpose ids; staff read the purposes' names.
+                let purposes = &self.kiosk.settings().purposes;
+                summary.by_purpose = std::mem::take(&mut summary.by_purpose)
+                    .into_iter()
+                    .map(|(id, n)| match purposes.iter().find(|c| c.id == id) {
+                        Some(choice) => (choice.label.clone(), n),
+                        None => (id, n),
+                    })
+                    .collect();
+                ReportView::of(days_back, &summary)
+            }
             Err(e) => {
                 tracing::error!("cannot read the report of {date}: {e}");
                 ReportView::unreadable(days_back, date)
