@@ -64,13 +64,25 @@ impl Key {
 
     /// Reads a key file: exactly 32 bytes, no permission for group or others.
     pub fn read(path: &Path) -> Result<Key, StoreError> {
+        Key::read_unless(path, 0o077)
+    }
+
+    /// Reads the key systemd hands in (`LoadCredential=`). systemd 257 (Debian trixie) writes
+    /// credentials mode 0440 into a directory only the service can enter, so the group bits
+    /// are allowed here; "others" still are not.
+    pub fn read_credential(path: &Path) -> Result<Key, StoreError> {
+        Key::read_unless(path, 0o007)
+    }
+
+    /// Reads a key file that grants none of the `forbidden` permission bits.
+    fn read_unless(path: &Path, forbidden: u32) -> Result<Key, StoreError> {
         let error = |reason: String| StoreError::Key {
             path: path.display().to_string(),
             reason,
         };
         let meta = std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}")))?;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        if mode & forbidden != 0 {
             return Err(error(format!(
                 "permissions {mode:04o} let others read it: chmod 600 it (or provision a new key)"
             )));
@@ -407,6 +419,20 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("3 bytes"));
+    }
+
+    #[test]
+    fn a_credential_may_be_group_readable_as_systemd_257_writes_it_but_not_world_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CREDENTIAL_NAME);
+        let key = Key::generate();
+        key.write_new(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o440)).unwrap();
+        assert_eq!(Key::read_credential(&path).unwrap(), key);
+        assert!(Key::read(&path).is_err(), "a key file stays 0600");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let refused = Key::read_credential(&path).unwrap_err().to_string();
+        assert!(refused.contains("0444"), "{refused}");
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl Store {
     pub fn open_personal(path: &Path, location: &KeyLocation) -> Result<Store, StoreError> {
         let store = Store::open(path)?;
         let key = match location {
-            KeyLocation::Credential(file) => Key::read(file)?,
+            KeyLocation::Credential(file) => Key::read_credential(file)?,
             KeyLocation::File(file) => purge::load_key_file(&store, file)?,
         };
         store.with_key(&key).map_err(|e| match e {
