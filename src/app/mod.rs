@@ -385,6 +385,10 @@ impl KioskApp {
             }
             Frame::Garbled(_) => Err(ScanError::Garbled("the reader sent part of a scan".into())),
         };
+        if let Err(e) = &result {
+            // For the technician: why scans fail (parser messages never quote the document).
+            tracing::warn!("a scan could not be used: {e}");
+        }
         let today = self.today();
         self.dispatch(Event::Scanned { result, today });
     }

@@ -72,6 +72,15 @@ impl ScanFramer {
     /// the previous bytes closes the frame before them first.
     pub fn push(&mut self, bytes: &[u8], now: Instant) -> Vec<Frame> {
         let mut frames: Vec<Frame> = self.tick(now).into_iter().collect();
+        frames.extend(self.extend(bytes, now));
+        frames
+    }
+
+    /// Feeds bytes that continue the pending frame whatever the time: bytes a reader loop
+    /// found waiting before it saw the line quiet. A loop that ran late (a busy CPU) must not
+    /// take its own delay for a gap and cut a scan in two; only a read that times out is one.
+    pub fn extend(&mut self, bytes: &[u8], now: Instant) -> Vec<Frame> {
+        let mut frames = Vec::new();
         for &byte in bytes {
             self.buf.push(byte);
             if let Some(frame) = self.after_byte() {

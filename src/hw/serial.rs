@@ -54,7 +54,9 @@ pub fn step<R: TimedRead + ?Sized>(
     match port.read_timeout(buf, wait) {
         Ok(None) => Ok(Some(framer.tick(Instant::now()).into_iter().collect())),
         Ok(Some(0)) => Ok(None),
-        Ok(Some(n)) => Ok(Some(framer.push(&buf[..n], Instant::now()))),
+        // Bytes came before the wait ran out (or were already waiting when this loop came
+        // back late): the line was not quiet, whatever the clock says now.
+        Ok(Some(n)) => Ok(Some(framer.extend(&buf[..n], Instant::now()))),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Some(Vec::new())),
         Err(e) => Err(e),
     }
@@ -154,5 +156,77 @@ fn run<R: TimedRead>(mut port: R, config: FramerConfig, stop: &AtomicBool, tx: &
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+
+    /// A port that hands out chunks, one per read; `None` is a read that times out.
+    struct Script(VecDeque<Option<&'static [u8]>>);
+
+    impl TimedRead for Script {
+        fn read_timeout(&mut self, buf: &mut [u8], _: Duration) -> io::Result<Option<usize>> {
+            Ok(match self.0.pop_front().flatten() {
+                Some(chunk) => {
+                    buf[..chunk.len()].copy_from_slice(chunk);
+                    Some(chunk.len())
+                }
+                None => None,
+            })
+        }
+    }
+
+    fn framer() -> ScanFramer {
+        ScanFramer::new(FramerConfig {
+            suffix: None,
+            gap: Duration::from_millis(30),
+            max_len: 4096,
+        })
+    }
+
+    #[test]
+    fn a_loop_that_comes_back_late_does_not_cut_a_scan_in_two() {
+        let mut port = Script(VecDeque::from([
+            Some(&b"@\n\x1e\rANSI "[..]),
+            Some(b"636030"),
+            None,
+        ]));
+        let (mut framer, mut buf) = (framer(), [0u8; 64]);
+        assert_eq!(
+            step(&mut port, &mut framer, &mut buf).unwrap(),
+            Some(vec![])
+        );
+        // The thread was starved past the gap; the rest of the scan was waiting meanwhile.
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(
+            step(&mut port, &mut framer, &mut buf).unwrap(),
+            Some(vec![])
+        );
+        std::thread::sleep(Duration::from_millis(60));
+        let frames = step(&mut port, &mut framer, &mut buf).unwrap().unwrap();
+        assert_eq!(frames, [Frame::Scan(b"@\n\x1e\rANSI 636030".to_vec())]);
+    }
+
+    #[test]
+    fn a_read_that_times_out_past_the_gap_ends_the_scan() {
+        let mut port = Script(VecDeque::from([
+            Some(&b"first"[..]),
+            None,
+            Some(b"second"),
+            None,
+        ]));
+        let (mut framer, mut buf) = (framer(), [0u8; 64]);
+        step(&mut port, &mut framer, &mut buf).unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+        let first = step(&mut port, &mut framer, &mut buf).unwrap().unwrap();
+        assert_eq!(first, [Frame::Scan(b"first".to_vec())]);
+        step(&mut port, &mut framer, &mut buf).unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+        let second = step(&mut port, &mut framer, &mut buf).unwrap().unwrap();
+        assert_eq!(second, [Frame::Scan(b"second".to_vec())]);
     }
 }
