@@ -132,28 +132,22 @@ struct Heading<'a> {
     pages: usize,
 }
 
-fn header(page: &mut Bitmap1, label: Label, heading: &Heading) {
+/// The top of every label the printer makes besides the badge (this list, a student's slip): a
+/// title in capitals and the school below it. Returns where the next line starts.
+pub(super) fn title_and_school(page: &mut Bitmap1, label: Label, title: &str, school: &str) -> u32 {
     let left = label.dots(2.0);
     let width = label.width.saturating_sub(2 * left);
     let mut y = left;
-    y += draw(
-        page,
-        "EVACUATION LIST",
-        Face::Bold,
-        label.dots(4.5),
-        (left, y),
-        width,
-    );
+    y += draw(page, title, Face::Bold, label.dots(4.5), (left, y), width);
     y += label.dots(2.2);
-    y += draw(
-        page,
-        heading.school,
-        Face::Bold,
-        label.dots(2.6),
-        (left, y),
-        width,
-    );
-    y += label.dots(2.0);
+    y += draw(page, school, Face::Bold, label.dots(2.6), (left, y), width);
+    y + label.dots(2.0)
+}
+
+fn header(page: &mut Bitmap1, label: Label, heading: &Heading) {
+    let left = label.dots(2.0);
+    let width = label.width.saturating_sub(2 * left);
+    let mut y = title_and_school(page, label, "EVACUATION LIST", heading.school);
     let when = format!(
         "{} {:02}:{:02}   page {}/{}",
         heading.at.date(),

@@ -8,7 +8,7 @@
 
 use time::PrimitiveDateTime;
 
-use super::evacuation::{draw, fill};
+use super::evacuation::{draw, fill, title_and_school};
 use super::text::Face;
 use super::{Bitmap1, Label};
 
@@ -37,25 +37,7 @@ pub fn render(slip: &SlipText, label: Label) -> Bitmap1 {
     let mut page = Bitmap1::new(label.width, label.height);
     let left = label.dots(2.0);
     let width = label.width.saturating_sub(2 * left);
-    let mut y = left;
-    y += draw(
-        &mut page,
-        &slip.title,
-        Face::Bold,
-        label.dots(4.5),
-        (left, y),
-        width,
-    );
-    y += label.dots(2.2);
-    y += draw(
-        &mut page,
-        &slip.school,
-        Face::Bold,
-        label.dots(2.6),
-        (left, y),
-        width,
-    );
-    y += label.dots(2.0);
+    let mut y = title_and_school(&mut page, label, &slip.title, &slip.school);
     let when = format!(
         "{} {:02}:{:02}",
         slip.at.date(),
