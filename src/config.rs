@@ -38,6 +38,19 @@ pub struct Config {
     pub prereg: Prereg,
     /// Students signing themselves in late or out early: the reason buttons.
     pub students: Students,
+    /// What visitors are screened against.
+    pub screening: Screening,
+}
+
+/// What visitors are screened against. Without an installed offender registry the kiosk is
+/// out of service (door locked, staff alerted) unless the school says it means to screen only
+/// against its own lists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Screening {
+    /// `true`: this school deliberately screens only against its own lists (no offender
+    /// registry). Leave `false` unless that is a decision the school made.
+    pub lists_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -667,6 +680,16 @@ impl Config {
                     ),
                 ));
             }
+            // The demo PIN is printed in the README: anyone could walk up and type it.
+            if crate::kiosk::pin::verifies(&pin.hash, crate::kiosk::pin::SIM_PIN) {
+                return Err((
+                    "staff.pins",
+                    format!(
+                        "operator `{}`: that is the published demo PIN; pick another (vestibule config hash-pin)",
+                        pin.operator
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -792,6 +815,12 @@ expired_id = "accept"
 max_scan_attempts = 3
 # Seconds the door stays unlocked, and "the door is open" shows, after a cleared visit (1-60).
 door_unlock_secs = 5
+
+[screening]
+# Without an installed offender registry the kiosk is out of service (door locked, staff
+# alerted): screening against nothing would clear everybody. `true` only when this school
+# deliberately screens visitors against its own lists alone.
+lists_only = false
 
 [storage]
 # The database: registry cache, watchlists, visits, audit log and alert outbox.
@@ -1119,7 +1148,7 @@ mod tests {
         assert!(!err.to_string().contains("2468"), "never echo a PIN: {err}");
         let hashed = format!(
             "[[staff.pins]]\noperator = \"Ms Rivera\"\nhash = \"{}\"\n",
-            crate::kiosk::pin::SIM_PIN_HASH
+            crate::kiosk::pin::hash_pin("135791", b"a-salt-for-tests").unwrap()
         );
         let config = Config::from_toml("k.toml", &hashed, no_env()).unwrap();
         assert_eq!(config.sim_staff_pins()[0].operator, "Ms Rivera");

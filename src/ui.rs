@@ -53,6 +53,8 @@ pub fn present(app: &AppWindow, kiosk: &Kiosk) {
         api.set_visitor(Person::default());
         api.set_candidate(Record::default());
     }
+    let faults: Vec<&str> = kiosk.faults().iter().map(|f| f.detail()).collect();
+    api.set_out_of_service_detail(faults.join("; ").into());
     api.set_screen(screen(kiosk.screen(), &api));
 }
 
@@ -178,6 +180,7 @@ fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
         kiosk::Screen::StudentSearch => Screen::StudentSearch,
         kiosk::Screen::StudentReason => Screen::StudentReason,
         kiosk::Screen::StudentDone => Screen::StudentDone,
+        kiosk::Screen::OutOfService => Screen::OutOfService,
     }
 }
 
@@ -196,12 +199,18 @@ fn choices(list: &[Choice], language: Language) -> ModelRc<generated::Choice> {
 }
 
 fn present_pin(api: &Api, kiosk: &Kiosk) {
+    let operators: Vec<SharedString> = kiosk
+        .operators_to_pick()
+        .into_iter()
+        .map(SharedString::from)
+        .collect();
+    api.set_operators(ModelRc::new(VecModel::from(operators)));
+    api.set_pin_operator(kiosk.pin_operator().unwrap_or_default().into());
     api.set_pin_digits(kiosk.pin_digits() as i32);
     let (wrong_left, locked_minutes) = match kiosk.pin_notice() {
         PinNotice::None => (-1, 0),
         PinNotice::Wrong { left } => (left as i32, 0),
-        // Whole minutes, rounded up: "try again in 5 minutes" right after the lock.
-        PinNotice::Locked { .. } => (-1, (kiosk::pin::LOCK_MS / 60_000) as i32),
+        PinNotice::Locked { .. } => (-1, kiosk.pin_locked_minutes() as i32),
     };
     api.set_pin_wrong_left(wrong_left);
     api.set_pin_locked_minutes(locked_minutes);

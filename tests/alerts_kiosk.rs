@@ -59,9 +59,18 @@ fn a_flag_and_a_staff_decision_reach_the_webhook_and_visits_reach_the_district()
         json!({ "scan": SAMPLE }),
     ];
     events.extend(
-        ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-            .into_iter()
-            .map(tap),
+        [
+            "staff",
+            "pin-2",
+            "pin-4",
+            "pin-6",
+            "pin-8",
+            "pin-1",
+            "pin-0",
+            "pin-enter",
+        ]
+        .into_iter()
+        .map(tap),
     );
     events.extend([tap("is-a-match"), tap("deny")]);
     let script: String = events.iter().map(|e| format!("{e}\n")).collect();

@@ -21,10 +21,19 @@ VA-0001,primary,SAMPLE,MICHAEL,J,JR,1986-06-06,M,VA,Example offence
 const HOUR_MS: u64 = 3_600_000;
 
 fn login() -> Vec<Value> {
-    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-        .into_iter()
-        .map(|l| json!({ "tap": l }))
-        .collect()
+    [
+        "staff",
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ]
+    .into_iter()
+    .map(|l| json!({ "tap": l }))
+    .collect()
 }
 
 struct Kiosk {

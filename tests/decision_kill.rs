@@ -47,9 +47,18 @@ fn tap(label: &str) -> Value {
 fn script() -> String {
     let mut events = vec![json!({ "scan": SAMPLE })];
     events.extend(
-        ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-            .into_iter()
-            .map(tap),
+        [
+            "staff",
+            "pin-2",
+            "pin-4",
+            "pin-6",
+            "pin-8",
+            "pin-1",
+            "pin-0",
+            "pin-enter",
+        ]
+        .into_iter()
+        .map(tap),
     );
     for n in 0..RECORDS {
         if n % 3 == 2 {

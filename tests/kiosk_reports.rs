@@ -47,8 +47,17 @@ fn shots() -> PathBuf {
     dir
 }
 
-fn login() -> [&'static str; 6] {
-    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
+fn login() -> [&'static str; 8] {
+    [
+        "staff",
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ]
 }
 
 // ---- the script, through the real binary ---------------------------------------------------

@@ -155,10 +155,19 @@ fn tap(label: &str) -> Value {
 }
 
 fn login() -> Vec<Value> {
-    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-        .into_iter()
-        .map(tap)
-        .collect()
+    [
+        "staff",
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ]
+    .into_iter()
+    .map(tap)
+    .collect()
 }
 
 fn visit(scan: &str) -> Vec<Value> {
@@ -405,11 +414,11 @@ fn configured_staff_pins_replace_the_demo_pin() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"1357\n").unwrap();
+    child.stdin.take().unwrap().write_all(b"135791\n").unwrap();
     let hashed = child.wait_with_output().unwrap();
     assert!(hashed.status.success());
     let entry = String::from_utf8(hashed.stdout).unwrap();
-    assert!(!entry.contains("1357"), "the PIN itself is never printed");
+    assert!(!entry.contains("135791"), "the PIN itself is never printed");
     let config = k.file("kiosk.toml", &entry);
     let pins = |digits: &str| -> Vec<Value> {
         let mut events = vec![tap("staff")];
@@ -418,8 +427,8 @@ fn configured_staff_pins_replace_the_demo_pin() {
         events
     };
     // The demo PIN is refused; the pad stays up for the right one.
-    let mut events = pins("2468");
-    events.extend(pins("1357").into_iter().skip(1));
+    let mut events = pins("246810");
+    events.extend(pins("135791").into_iter().skip(1));
     let (output, out) = k.run_configured("configured", &events, Some(&config));
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(audits(&out, "login-failed").len(), 1);

@@ -145,10 +145,19 @@ fn student_search() -> Vec<Event> {
 }
 
 fn login() -> Vec<Event> {
-    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-        .into_iter()
-        .map(tap)
-        .collect()
+    [
+        "staff",
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ]
+    .into_iter()
+    .map(tap)
+    .collect()
 }
 
 /// Who is in the building on the roster snapshots: two purposes, one left from yesterday.

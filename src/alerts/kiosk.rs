@@ -122,7 +122,11 @@ impl KioskOutbox {
     /// Commits one event's records (audit lines, decisions, blocks, alerts) in ONE
     /// transaction and wakes delivery when an alert is among them. A store without the data
     /// key keeps the audit lines and marks; the personal records are dropped with an error.
-    pub fn commit(&self, store: &Store, mut records: Vec<Record>) {
+    pub fn commit(
+        &self,
+        store: &Store,
+        mut records: Vec<Record>,
+    ) -> Result<(), crate::store::StoreError> {
         if store.key_id().is_none() && records.iter().any(Record::is_personal) {
             let before = records.len();
             records.retain(|r| !r.is_personal());
@@ -132,11 +136,15 @@ impl KioskOutbox {
             );
         }
         let alerts = records.iter().any(|r| matches!(r, Record::Alert(_)));
-        match store.commit_records(&records, &self.alert_channels, super::now_ms()) {
-            Ok(()) if alerts => self.wake(),
-            Ok(()) => {}
-            Err(e) => tracing::error!("cannot record {} event record(s): {e}", records.len()),
+        store
+            .commit_records(&records, &self.alert_channels, super::now_ms())
+            .inspect_err(|e| {
+                tracing::error!("cannot record {} event record(s): {e}", records.len())
+            })?;
+        if alerts {
+            self.wake();
         }
+        Ok(())
     }
 
     /// Saves a visit, with its upload to the district in the same transaction.

@@ -14,6 +14,8 @@ pub struct Devices {
     pub printer: Box<dyn BadgePrinter + Send>,
     pub reader: Box<dyn Reader + Send>,
     pub inputs: Box<dyn Inputs + Send>,
+    /// What they were opened from: a reader that went away is opened again from it.
+    config: HardwareConfig,
 }
 
 impl Devices {
@@ -29,6 +31,7 @@ impl Devices {
             printer: Box::new(printer),
             reader: Box::new(reader),
             inputs: gpio.inputs,
+            config: config.clone(),
         })
     }
 }
@@ -66,6 +69,14 @@ impl Hardware {
             Hardware::Sim(sim) => sim.reader(),
             Hardware::Real(devices) => devices.reader.as_mut(),
         }
+    }
+
+    /// Opens the ID reader again (after it went away); a simulated one never goes.
+    pub(super) fn reopen_reader(&mut self) -> Result<(), DeviceError> {
+        if let Hardware::Real(devices) = self {
+            devices.reader = Box::new(board::open_reader(&devices.config)?);
+        }
+        Ok(())
     }
 
     pub(super) fn inputs(&mut self) -> &mut dyn Inputs {

@@ -43,8 +43,8 @@ use crate::hw::PrintOutcome;
 use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
-    Candidate, Effect, Event, InputPin, InvitationPass, InvitationRefused, Kiosk, Millis,
-    Remembered, RosterLine, ScreeningFailed, Settings, Source, VisitId,
+    Candidate, Durable, Effect, Event, Fault, InputPin, InvitationPass, InvitationRefused, Kiosk,
+    Millis, Remembered, RosterLine, ScreeningFailed, Settings, Source, VisitId,
 };
 use crate::screening::Visitor;
 use crate::store::outbox::Record as OutboxRecord;
@@ -85,8 +85,12 @@ pub struct KioskApp {
     outbox: crate::alerts::kiosk::KioskOutbox,
     hw: Hardware,
     school: String,
-    /// Wall-clock time at kiosk time 0: badges and audit lines need a date and a time.
+    /// Wall-clock time at kiosk time 0 of a scripted run: badges and audit lines need a date
+    /// and a time.
     epoch: OffsetDateTime,
+    /// A real kiosk reads the system clock at every event instead (in this offset), so a
+    /// clock set by the time server after start corrects every later date and time.
+    system_clock: Option<time::UtcOffset>,
     now: Millis,
     /// The simulation's mirrors in its out directory; a real kiosk keeps everything in the
     /// store (and alerts in its outbox).
@@ -107,6 +111,32 @@ pub struct KioskApp {
     /// invitation is accepted) and the visit types that need an ID besides one.
     fleet_key: Option<crate::prereg::VerifyingKey>,
     id_required_purposes: Vec<String>,
+    /// `[screening] lists_only`: the school screens against its own lists alone.
+    lists_only: bool,
+    /// The durable state as last committed ([`Durable`]): saved again when it changes.
+    saved: Durable,
+    /// Writes that failed in a row; past [`STORE_FAILURES`] the kiosk is out of service.
+    write_failures: u32,
+    /// When an unplugged reader was last tried again.
+    reader_tried_at: Option<Millis>,
+}
+
+/// How often an unplugged reader is opened again.
+const READER_RETRY_MS: Millis = 5_000;
+
+/// Failed writes in a row that put the kiosk out of service ([`Fault::StoreFailing`]).
+const STORE_FAILURES: u32 = 3;
+
+/// When this binary was built (Unix seconds; see build.rs).
+const BUILT_UNIX: i64 = match i64::from_str_radix(env!("VESTIBULE_BUILD_UNIX"), 10) {
+    Ok(t) => t,
+    Err(_) => 0,
+};
+
+/// Whether a clock reading `now` can be right for a binary built at `built` (a day of slack
+/// for time zones and a build machine's own clock).
+fn clock_plausible(now: i64, built: i64) -> bool {
+    now >= built - 86_400
 }
 
 impl KioskApp {
@@ -131,7 +161,7 @@ impl KioskApp {
         app.alerts = Some(JsonLines::create(&out.join("alerts.jsonl"))?);
         app.audit = Some(JsonLines::create(&out.join("audit.jsonl"))?);
         app.visits = Some(JsonLines::create(&out.join("visits.jsonl"))?);
-        Ok(app)
+        Ok(app.start())
     }
 
     /// The kiosk on the configured real devices ([`Devices::open`]); staff log in with the
@@ -143,7 +173,7 @@ impl KioskApp {
         epoch: OffsetDateTime,
     ) -> KioskApp {
         let staff = config.staff.pins.clone();
-        KioskApp::with(config, staff, store, Hardware::Real(devices), epoch)
+        KioskApp::with(config, staff, store, Hardware::Real(devices), epoch).start()
     }
 
     fn with(
@@ -162,13 +192,14 @@ impl KioskApp {
                 Err(e) => tracing::error!("cannot read the visit numbers: {e}"),
             }
         }
-        let mut app = KioskApp {
+        KioskApp {
             kiosk,
             store,
             outbox,
             hw,
             school: config.school.name.clone(),
             epoch,
+            system_clock: None,
             now: 0,
             alerts: None,
             audit: None,
@@ -185,9 +216,119 @@ impl KioskApp {
                 .filter(|k| !k.is_empty())
                 .and_then(|k| crate::feed::keys::parse_public(k).ok()),
             id_required_purposes: config.prereg.id_required_purposes.clone(),
+            lists_only: config.screening.lists_only,
+            saved: Durable::default(),
+            write_failures: 0,
+            reader_tried_at: None,
+        }
+    }
+
+    /// Brings back what the kiosk saved and looks at what it needs (registry, clock) before
+    /// the first screen; [`KioskApp::sim`] and [`KioskApp::real`] call it once their records
+    /// are set up, so what it finds is recorded like any event.
+    fn start(mut self) -> KioskApp {
+        self.resume();
+        self.watch_registry();
+        self
+    }
+
+    /// Start-up: what the kiosk saved before (a lockdown, check-ins waiting for review, PIN
+    /// lockouts, the visit counter) comes back, and a panic button latched while the kiosk was
+    /// down starts a lockdown. No database: out of service.
+    fn resume(&mut self) {
+        let Some(store) = self.store.clone() else {
+            return self.dispatch(Event::Fault {
+                fault: Fault::NoDatabase,
+                present: true,
+            });
         };
-        app.watch_registry();
-        app
+        let saved = match store.kiosk_state() {
+            Ok(Some(value)) => match serde_json::from_value::<Durable>(value) {
+                Ok(saved) => saved.rebased(-self.epoch_ms()),
+                Err(e) => {
+                    tracing::error!("the saved kiosk state does not read ({e}): starting afresh");
+                    Durable::default()
+                }
+            },
+            Ok(None) => Durable::default(),
+            Err(e) => {
+                tracing::error!("cannot read the saved kiosk state: {e}");
+                Durable::default()
+            }
+        };
+        self.saved = saved.clone();
+        let panic_active = self
+            .hw
+            .inputs()
+            .levels()
+            .iter()
+            .any(|(kind, level)| *kind == InputKind::Panic && *level == Some(true));
+        self.dispatch(Event::Resumed {
+            saved: Box::new(saved),
+            panic_active,
+        });
+    }
+
+    /// Kiosk time 0 as Unix milliseconds, by the clock as it reads now: stored times are
+    /// wall-clock times.
+    fn epoch_ms(&self) -> i64 {
+        let wall = i64::try_from(self.wall_clock().unix_timestamp_nanos() / 1_000_000);
+        wall.unwrap_or(0) - i64::try_from(self.now).unwrap_or(0)
+    }
+
+    /// From now on, dates and times come from the system clock, read at every event (a real
+    /// kiosk or a window; a script keeps its own time).
+    pub fn follow_system_clock(&mut self) {
+        self.system_clock = Some(self.epoch.offset());
+        self.watch_clock();
+    }
+
+    /// An unplugged reader puts the kiosk out of service (staff alerted); it is opened again
+    /// every few seconds until it is back.
+    fn watch_reader(&mut self) {
+        let down = self.kiosk.faults().contains(&Fault::ReaderGone);
+        if !down {
+            if self.hw.reader().gone() {
+                tracing::warn!("the ID reader went away");
+                self.reader_tried_at = Some(self.now);
+                self.dispatch(Event::Fault {
+                    fault: Fault::ReaderGone,
+                    present: true,
+                });
+            }
+            return;
+        }
+        if self
+            .reader_tried_at
+            .is_some_and(|at| self.now < at.saturating_add(READER_RETRY_MS))
+        {
+            return;
+        }
+        self.reader_tried_at = Some(self.now);
+        match self.hw.reopen_reader() {
+            Ok(()) => self.dispatch(Event::Fault {
+                fault: Fault::ReaderGone,
+                present: false,
+            }),
+            Err(e) => tracing::debug!("{e}"),
+        }
+    }
+
+    /// Out of service while the clock reads earlier than this build ([`Fault::ClockWrong`]).
+    fn watch_clock(&mut self) {
+        let wrong = !clock_plausible(self.wall_clock().unix_timestamp(), BUILT_UNIX);
+        if wrong != self.kiosk.faults().contains(&Fault::ClockWrong) {
+            if wrong {
+                tracing::warn!(
+                    "the clock reads {}: earlier than this build",
+                    self.wall_clock()
+                );
+            }
+            self.dispatch(Event::Fault {
+                fault: Fault::ClockWrong,
+                present: wrong,
+            });
+        }
     }
 
     /// The store the kiosk screens against and records into, shared with its background
@@ -244,6 +385,9 @@ impl KioskApp {
         let Some(store) = self.store.clone() else {
             return;
         };
+        self.watch_clock();
+        self.check_registry(&store);
+        self.probe_store(&store);
         let read = |key| store::schema::meta_value(&store.db(), key);
         let (imported, alerted) = match (
             read(store::import::REGISTRY_IMPORTED_AT),
@@ -299,9 +443,70 @@ impl KioskApp {
             key: stale::META_STALE_ALERTED,
             value: age.imported_at,
         });
-        self.outbox.commit(&store, records);
+        if self.outbox.commit(&store, records).is_err() {
+            for event in self.write_failed() {
+                self.dispatch(event);
+            }
+        }
         append(&mut self.alerts, &alert);
         append(&mut self.audit, &audit);
+    }
+
+    /// No registry, no door: without one (and without `[screening] lists_only`) the kiosk is
+    /// out of service, and back once a sync or an import installed one.
+    fn check_registry(&mut self, store: &Store) {
+        if self.lists_only {
+            return;
+        }
+        let missing = match store.registry_installed() {
+            Ok(installed) => !installed,
+            Err(e) => {
+                tracing::error!("cannot tell whether a registry is installed: {e}");
+                true
+            }
+        };
+        if missing != self.kiosk.faults().contains(&Fault::NoRegistry) {
+            self.dispatch(Event::Fault {
+                fault: Fault::NoRegistry,
+                present: missing,
+            });
+        }
+    }
+
+    /// While writes fail, try one (the durable state) each minute: back in service once the
+    /// store takes it.
+    fn probe_store(&mut self, store: &Store) {
+        if !self.kiosk.faults().contains(&Fault::StoreFailing) {
+            return;
+        }
+        let state = self.state_record(&self.kiosk.durable());
+        if self.outbox.commit(store, vec![state]).is_ok() {
+            self.write_failures = 0;
+            self.dispatch(Event::Fault {
+                fault: Fault::StoreFailing,
+                present: false,
+            });
+        }
+    }
+
+    /// The durable state as stored: times as wall-clock milliseconds.
+    fn state_record(&self, durable: &Durable) -> OutboxRecord {
+        let stored = durable.clone().rebased(self.epoch_ms());
+        OutboxRecord::KioskState(serde_json::to_value(stored).expect("the state serialises"))
+    }
+
+    /// Counts a failed write; past [`STORE_FAILURES`] in a row, out of service. Returns the
+    /// events the flow must handle first.
+    fn write_failed(&mut self) -> Vec<Event> {
+        self.write_failures += 1;
+        let mut events = vec![Event::RecordsFailed];
+        if self.write_failures >= STORE_FAILURES {
+            events.push(Event::Fault {
+                fault: Fault::StoreFailing,
+                present: true,
+            });
+        }
+        events
     }
 
     /// Once a date (the first real-clock tick of each day): `vestibule purge`'s policy.
@@ -357,6 +562,7 @@ impl KioskApp {
         while let Some(frame) = self.hw.reader().try_frame() {
             self.frame(frame);
         }
+        self.watch_reader();
         while let Some(change) = self.hw.inputs().try_event() {
             // A press of the panic button and a door opening are events; their release is not.
             let pin = match change.input {
@@ -399,18 +605,50 @@ impl KioskApp {
         // the UI looks again after every event that is not a bare tick.
         self.dirty |= !matches!(event, Event::Tick);
         let mut queue = std::collections::VecDeque::from([event]);
+        // After a failed commit, the events that handle the failure are not written again
+        // (their records would fail the same way, and each failure would raise another).
+        let mut failed = false;
         while let Some(event) = queue.pop_front() {
             // The durable records of one event (audit lines, decisions, blocks, alerts) are
             // gathered and committed together: a flag or a decision is kept whole or not at all.
             let mut records = Vec::new();
+            let mut answers = Vec::new();
             for effect in self.kiosk.handle(self.now, event) {
                 if let Some(answer) = self.carry_out(effect, &mut records) {
-                    queue.push_back(answer);
+                    answers.push(answer);
                 }
             }
-            if let (Some(store), false) = (&self.store, records.is_empty()) {
-                self.outbox.commit(store, records);
+            // What must survive a restart goes with the records of the event that changed it.
+            let durable = self.kiosk.durable();
+            let state_changed = durable != self.saved;
+            if state_changed {
+                records.push(self.state_record(&durable));
             }
+            if failed && !records.is_empty() {
+                tracing::error!(
+                    "{} record(s) not written: the store is failing",
+                    records.len()
+                );
+                records.clear();
+            }
+            if let (Some(store), false) = (self.store.clone(), records.is_empty()) {
+                match self.outbox.commit(&store, records) {
+                    Ok(()) => {
+                        self.write_failures = 0;
+                        if state_changed {
+                            self.saved = durable;
+                        }
+                    }
+                    // The failure is handled before any answer: no badge, no door.
+                    Err(_) => {
+                        failed = true;
+                        for failure in self.write_failed().into_iter().rev() {
+                            queue.push_front(failure);
+                        }
+                    }
+                }
+            }
+            queue.extend(answers);
         }
     }
 
@@ -443,7 +681,15 @@ impl KioskApp {
     }
 
     fn wall_clock(&self) -> OffsetDateTime {
-        self.epoch + Duration::from_millis(self.now)
+        match self.system_clock {
+            Some(offset) => OffsetDateTime::now_utc().to_offset(offset),
+            None => self.epoch + Duration::from_millis(self.now),
+        }
+    }
+
+    /// The wall-clock time of kiosk time `ms` (an event a moment ago).
+    fn wall_at(&self, ms: Millis) -> OffsetDateTime {
+        self.wall_clock() - Duration::from_millis(self.now.saturating_sub(ms))
     }
 
     /// One effect; returns the event that answers it, if any. Records for the store are added
@@ -493,12 +739,18 @@ impl KioskApp {
             }
             Effect::QueueAlert(alert) => {
                 append(&mut self.alerts, &alert);
-                let at = self.epoch + Duration::from_millis(alert.at_ms);
+                let at = self.wall_at(alert.at_ms);
                 records.extend(self.outbox.alert_body(&alert, at).map(OutboxRecord::Alert));
             }
             Effect::SaveVisit(visit) => {
-                self.store_visit(&visit);
-                append(&mut self.visits, &visit);
+                let ok = self.store_visit(&visit);
+                if ok {
+                    append(&mut self.visits, &visit);
+                }
+                return Some(Event::VisitSaved {
+                    visit: visit.visit,
+                    ok,
+                });
             }
             Effect::SignOut { visit, at_ms } => {
                 self.store_sign_out(visit);
@@ -554,11 +806,12 @@ impl KioskApp {
         visitor: &Visitor,
         document_last4: Option<&str>,
     ) -> Result<Vec<Candidate>, ScreeningFailed> {
+        // No database: nobody can be screened, and "could not screen" is never "clear".
         let Some(store) = &self.store else {
-            return Ok(Vec::new());
+            return Err(ScreeningFailed);
         };
         let flags = store
-            .screener()
+            .screener_for(self.lists_only)
             .and_then(|screener| screener.screen(visitor, document_last4))
             .map_err(|e| {
                 tracing::error!("screening failed: {e}");
@@ -685,7 +938,7 @@ impl KioskApp {
         let Ok(at) = OffsetDateTime::parse(signed_in, rfc3339) else {
             return ("?".into(), false);
         };
-        let at = at.to_offset(self.epoch.offset());
+        let at = at.to_offset(self.wall_clock().offset());
         let clock = format!("{:02}:{:02}", at.hour(), at.minute());
         if at.date() < self.today() {
             (format!("{} {clock}", at.date()), true)
@@ -731,9 +984,13 @@ impl KioskApp {
             .unwrap_or_default()
     }
 
-    fn store_visit(&self, visit: &crate::kiosk::VisitRecord) {
-        let Some(store) = &self.store else { return };
-        let signed_in = (self.epoch + Duration::from_millis(visit.at_ms))
+    /// Whether the visit is in the store now.
+    fn store_visit(&mut self, visit: &crate::kiosk::VisitRecord) -> bool {
+        let Some(store) = &self.store else {
+            return false;
+        };
+        let signed_in = self
+            .wall_at(visit.at_ms)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
         let stored = store::visits::StoredVisit {
@@ -746,8 +1003,13 @@ impl KioskApp {
             cleared_by: visit.cleared_by.clone(),
             signed_out: None,
         };
-        if let Err(e) = self.outbox.save_visit(store, &stored) {
-            tracing::error!("cannot save visit {}: {e}", visit.visit);
+        match self.outbox.save_visit(store, &stored) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!("cannot save visit {}: {e}", visit.visit);
+                self.write_failures += 1;
+                false
+            }
         }
     }
 
@@ -829,5 +1091,25 @@ fn candidate(flag: &store::Flag) -> Candidate {
             .as_ref()
             .map(|w| w.note.clone())
             .filter(|n| !n.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_earlier_than_the_build_is_wrong() {
+        let built = 1_796_000_000;
+        assert!(clock_plausible(built, built));
+        assert!(clock_plausible(built + 3_600, built));
+        assert!(
+            clock_plausible(built - 3_600, built),
+            "a time zone's worth of slack"
+        );
+        // A Pi 4 without a battery clock boots at 1970 or at the image's date.
+        assert!(!clock_plausible(0, built));
+        assert!(!clock_plausible(built - 2 * 86_400, built));
+        const { assert!(BUILT_UNIX > 1_700_000_000, "build.rs sets the build time") };
     }
 }

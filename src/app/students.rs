@@ -2,8 +2,6 @@
 //! pickup rule with the SIS guardians and the custody watchlist, student events in the store,
 //! and the printed slip.
 
-use std::time::Duration;
-
 use time::PrimitiveDateTime;
 
 use super::KioskApp;
@@ -55,7 +53,10 @@ impl KioskApp {
                 return Err(refused("store-error"));
             }
         };
-        let flags = match store.screener().and_then(|s| s.screen(adult, None)) {
+        let flags = match store
+            .screener_for(self.lists_only)
+            .and_then(|s| s.screen(adult, None))
+        {
             Ok(flags) => flags,
             Err(e) => {
                 tracing::error!("cannot screen a pickup: {e}");
@@ -125,7 +126,7 @@ impl KioskApp {
     }
 
     fn time_text(&self, at_ms: crate::kiosk::Millis) -> String {
-        (self.epoch + Duration::from_millis(at_ms))
+        self.wall_at(at_ms)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
     }

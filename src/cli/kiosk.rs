@@ -84,7 +84,8 @@ fn run_window(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("vestibule-sim"));
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
-    let app = KioskApp::sim(&config, Some(store), &out, epoch)?;
+    let mut app = KioskApp::sim(&config, Some(store), &out, epoch)?;
+    app.follow_system_clock();
     let console = console::spawn(std::io::BufReader::new(std::io::stdin()));
     Ok(windowed::run(app, &config.school.name, console, || {
         eprintln!(
@@ -105,7 +106,8 @@ fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
         .map_err(|e| Refusal(format!("cannot install the door relay fail-safe: {e}")))?;
     let (config, store, devices) = start_when_ready(&args.db, config.map(Path::to_path_buf))?;
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
-    let app = KioskApp::real(&config, Some(store), devices, epoch);
+    let mut app = KioskApp::real(&config, Some(store), devices, epoch);
+    app.follow_system_clock();
     // The registry stays current while the kiosk holds the database (see feed::background).
     let _sync = (!config.sync.url.is_empty())
         .then(|| app.store())
@@ -186,8 +188,18 @@ pub fn hash_pin(operator: &str) -> Result<(), Refusal> {
         .read_line(&mut pin)
         .map_err(|e| Refusal(format!("cannot read the PIN from stdin: {e}")))?;
     let pin = pin.trim();
-    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Refusal("a staff PIN is 4 to 12 digits".into()));
+    use vestibule::kiosk::pin as pins;
+    if !pins::is_acceptable_pin(pin) {
+        return Err(Refusal(format!(
+            "a staff PIN is {} to {} digits",
+            pins::MIN_DIGITS,
+            pins::MAX_DIGITS
+        )));
+    }
+    if pin == pins::SIM_PIN {
+        return Err(Refusal(
+            "that is the published demo PIN: pick another".into(),
+        ));
     }
     if operator.trim().is_empty() || operator.contains(['"', '\\', '\n']) {
         return Err(Refusal(

@@ -91,6 +91,11 @@ pub trait Lamp {
 pub trait Reader {
     /// The next framed scan, if one is waiting. Never blocks.
     fn try_frame(&mut self) -> Option<Frame>;
+
+    /// The device went away (unplugged, closed): no scan will come until it is opened again.
+    fn gone(&self) -> bool {
+        false
+    }
 }
 
 /// Which input pin.

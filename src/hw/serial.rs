@@ -65,6 +65,8 @@ pub fn step<R: TimedRead + ?Sized>(
 /// The reader's thread and the channel its frames arrive on.
 pub struct SerialReader {
     frames: Receiver<Frame>,
+    /// The loop ended (the device closed or failed): its channel is disconnected.
+    gone: bool,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -88,6 +90,7 @@ impl SerialReader {
             .expect("spawn the reader thread");
         SerialReader {
             frames,
+            gone: false,
             stop,
             thread: Some(thread),
         }
@@ -101,7 +104,18 @@ impl SerialReader {
 
 impl Reader for SerialReader {
     fn try_frame(&mut self) -> Option<Frame> {
-        self.frames.try_recv().ok()
+        match self.frames.try_recv() {
+            Ok(frame) => Some(frame),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.gone = true;
+                None
+            }
+        }
+    }
+
+    fn gone(&self) -> bool {
+        self.gone
     }
 }
 

@@ -18,7 +18,7 @@ pub mod prereg;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 pub use prereg::InvitationRef;
@@ -67,7 +67,7 @@ impl Identity {
 }
 
 /// Which kind of document the scan came from; the spelling is the one of contracts.md section 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocumentKind {
     #[serde(rename = "aamva")]
     Aamva,
@@ -94,7 +94,7 @@ impl DocumentKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sex {
     M,
     F,

@@ -33,7 +33,7 @@ mod tests;
 use std::collections::VecDeque;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::config::{Choice, Config, ExpiredIdPolicy, Language, StaffPin};
@@ -51,13 +51,21 @@ pub use students::{
 pub type Millis = u64;
 
 /// Longest PIN the pad takes; longer input is ignored rather than silently truncated later.
-const MAX_PIN_LEN: usize = 12;
+const MAX_PIN_LEN: usize = pin::MAX_DIGITS;
 /// Longest name or date typed in manual entry.
 const MAX_FIELD_LEN: usize = 40;
 
 /// A visit's number, given by the kiosk when a scan or manual entry starts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
 pub struct VisitId(pub u32);
+
+impl TryFrom<String> for VisitId {
+    type Error = String;
+    fn try_from(text: String) -> Result<VisitId, String> {
+        VisitId::parse(&text).ok_or_else(|| format!("`{text}` is not a visit number"))
+    }
+}
 
 impl fmt::Display for VisitId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,6 +187,55 @@ pub enum Screen {
     StudentDone,
     /// The day's summary and visits per hour ([`reports`]).
     Reports,
+    /// The kiosk cannot serve visitors ([`Fault`]): door locked, the reason for the
+    /// technician, staff alerted.
+    OutOfService,
+}
+
+/// Why the kiosk cannot serve visitors. While any fault lasts the screen says "out of
+/// service", no scan is taken and the door stays locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// No offender registry is installed and the school did not choose to screen against its
+    /// own lists alone (`[screening] lists_only`).
+    NoRegistry,
+    /// No database: nothing could be screened or recorded.
+    NoDatabase,
+    /// Writes to the database keep failing: visits, audit lines and alerts cannot be kept.
+    StoreFailing,
+    /// The wall clock reads earlier than this build: expiry, invitation dates, audit times and
+    /// retention would all be wrong (no battery clock and no time server yet).
+    ClockWrong,
+    /// The ID reader went away (unplugged): nobody could sign in or out.
+    ReaderGone,
+}
+
+impl Fault {
+    /// The reason code in the audit line and the alert.
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::NoRegistry => "no-registry",
+            Fault::NoDatabase => "no-database",
+            Fault::StoreFailing => "store-failing",
+            Fault::ClockWrong => "clock-wrong",
+            Fault::ReaderGone => "reader-gone",
+        }
+    }
+
+    /// What the technician reads on the out-of-service screen.
+    pub fn detail(self) -> &'static str {
+        match self {
+            Fault::NoRegistry => {
+                "no offender registry is installed: sync the registry feed (vestibule registry sync) or import one"
+            }
+            Fault::NoDatabase => "the database cannot be opened",
+            Fault::StoreFailing => "the database cannot be written (disk full or failing?)",
+            Fault::ClockWrong => {
+                "the clock is wrong (earlier than this software): waiting for the time server"
+            }
+            Fault::ReaderGone => "the ID reader was unplugged: plug it back in",
+        }
+    }
 }
 
 impl Screen {
@@ -267,6 +324,8 @@ pub enum Tap {
     Reports,
     ReportPreviousDay,
     ReportNextDay,
+    /// The Nth operator's name on the PIN screen, from 1 (`operator:1`).
+    Operator(usize),
 }
 
 /// A manual-entry field.
@@ -310,6 +369,7 @@ impl Tap {
             Tap::Key(Key::Backspace) => "key:backspace".into(),
             Tap::SignOutVisit(visit) => format!("{SIGN_OUT_LABEL}{visit}"),
             Tap::ChooseStudent(n) => format!("student:{n}"),
+            Tap::Operator(n) => format!("operator:{n}"),
             Tap::Reason(id) => format!("reason:{id}"),
             other => FIXED
                 .iter()
@@ -335,6 +395,9 @@ impl Tap {
                 Tap::ChooseStudent(n.parse().ok().filter(|&n| n > 0)?)
             }
             ("reason", id) if !id.is_empty() => Tap::Reason(id.into()),
+            ("operator", n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                Tap::Operator(n.parse().ok().filter(|&n| n > 0)?)
+            }
             ("language", "en") => Tap::Language(Language::En),
             ("language", "es") => Tap::Language(Language::Es),
             ("pin", d) if d.len() == 1 => Tap::Digit(d.parse().ok()?),
@@ -449,6 +512,52 @@ pub enum Event {
     SlipPrinted {
         ok: bool,
     },
+    /// The answer to [`Effect::SaveVisit`]: whether the visit is in the store (and so on the
+    /// evacuation list). Nothing prints and no door opens for a visit that is not.
+    VisitSaved {
+        visit: VisitId,
+        ok: bool,
+    },
+    /// The records of the last event (audit lines, alerts, decisions) could not be written.
+    RecordsFailed,
+    /// A fault began (`present`) or ended ([`Fault`]).
+    Fault {
+        fault: Fault,
+        present: bool,
+    },
+    /// The kiosk (re)started with what it saved before ([`Durable`]), and whether the panic
+    /// input reads active right now (a latched button starts a lockdown).
+    Resumed {
+        saved: Box<Durable>,
+        panic_active: bool,
+    },
+}
+
+/// What the kiosk must not forget across a crash, a watchdog restart or a power cut: a
+/// lockdown, the flagged check-ins waiting for staff, the PIN lockouts and the next visit
+/// number. The edge saves it with the records of every event that changed it
+/// ([`Kiosk::durable`]) and hands it back at start ([`Event::Resumed`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Durable {
+    pub lockdown: bool,
+    pub next_visit: u32,
+    pub queue: Vec<CheckIn>,
+    pub lockouts: Vec<pin::Lockout>,
+}
+
+impl Durable {
+    /// The same state with every kiosk time moved by `shift` ms: the edge stores times as
+    /// wall-clock milliseconds and reads them back against its new start.
+    pub fn rebased(mut self, shift: i64) -> Durable {
+        let move_by = |ms: Millis| ms.saturating_add_signed(shift);
+        for lockout in &mut self.lockouts {
+            lockout.until = lockout.until.map(move_by);
+        }
+        for check_in in &mut self.queue {
+            check_in.at_ms = move_by(check_in.at_ms);
+        }
+        self
+    }
 }
 
 /// A verified invitation, as the kiosk signs its visitor in with it.
@@ -535,6 +644,7 @@ pub enum Effect {
     },
     /// Queue an alert for delivery (silent: nothing on screen).
     QueueAlert(Alert),
+    /// Save this visit; answer with [`Event::VisitSaved`].
     SaveVisit(VisitRecord),
     /// The visitor left: record the sign-out time of this visit.
     SignOut {
@@ -809,6 +919,8 @@ struct Cleared {
     purpose: Option<Choice>,
     destination: Option<Choice>,
     cleared_by: Option<String>,
+    /// The badge to print once the visit is saved.
+    badge: Option<BadgeJob>,
 }
 
 /// A visit being screened.
@@ -848,6 +960,13 @@ pub struct Kiosk {
     /// The day on the reports screen and its summary.
     reports: reports::Reports,
     notice: StaffNotice,
+    /// What keeps the kiosk out of service, if anything.
+    faults: Vec<Fault>,
+    /// A visitor was sent to the front office and no staff member has logged in since: the
+    /// lamp stays lit for every such visitor alike, so a lit lamp never tells a flag apart.
+    office_called: bool,
+    /// The operator whose name was picked on the PIN screen.
+    pin_operator: Option<String>,
 }
 
 impl Kiosk {
@@ -874,7 +993,39 @@ impl Kiosk {
             students: None,
             reports: reports::Reports::default(),
             notice: StaffNotice::None,
+            faults: Vec::new(),
+            office_called: false,
+            pin_operator: None,
         }
+    }
+
+    /// What must survive a restart ([`Durable`]), as it is now.
+    pub fn durable(&self) -> Durable {
+        Durable {
+            lockdown: self.lockdown,
+            next_visit: self.next_visit,
+            queue: self.queue.iter().cloned().collect(),
+            lockouts: self.pins.lockouts().to_vec(),
+        }
+    }
+
+    /// Why the kiosk is out of service, for the technician (empty when it is not).
+    pub fn faults(&self) -> &[Fault] {
+        &self.faults
+    }
+
+    /// The operators' names for the PIN screen, while the name is still to pick (empty once
+    /// picked, or when only one operator is configured).
+    pub fn operators_to_pick(&self) -> Vec<&str> {
+        if self.screen != Screen::StaffPin || self.pin_operator.is_some() {
+            return Vec::new();
+        }
+        self.pins.operators().collect()
+    }
+
+    /// The operator picked on the PIN screen.
+    pub fn pin_operator(&self) -> Option<&str> {
+        self.pin_operator.as_deref()
     }
 
     /// Visit numbers go on from `next` (the store's next number), so a restart never reuses
@@ -913,6 +1064,15 @@ impl Kiosk {
 
     pub fn pin_notice(&self) -> PinNotice {
         self.pin_notice
+    }
+
+    /// Whole minutes, rounded up, the operator on the PIN screen stays locked out ("try again
+    /// in 5 minutes" right after the lock).
+    pub fn pin_locked_minutes(&self) -> u64 {
+        match self.pin_notice {
+            PinNotice::Locked { until } => until.saturating_sub(self.active_at).div_ceil(60_000),
+            _ => 0,
+        }
     }
 
     /// Flagged check-ins waiting for staff.
@@ -988,14 +1148,26 @@ impl Kiosk {
             Event::StudentsFound { lookup, found } => self.students_found(lookup, found),
             Event::PickupChecked { visit, result } => self.pickup_checked(&mut out, visit, result),
             Event::SlipPrinted { ok } => self.slip_printed(&mut out, ok),
+            Event::VisitSaved { visit, ok } => self.visit_saved(&mut out, visit, ok),
+            Event::RecordsFailed => self.records_failed(&mut out),
+            Event::Fault { fault, present } => self.fault(&mut out, fault, present),
+            Event::Resumed {
+                saved,
+                panic_active,
+            } => self.resumed(&mut out, *saved, panic_active),
         }
         self.update_lamp(&mut out);
         out.effects
     }
 
-    /// The office lamp follows what needs staff: a check-in waiting or a lockdown.
+    /// The office lamp follows what needs staff: a check-in waiting, a visitor sent to the
+    /// office (for any reason: the lamp must not tell a flag from a visitor without ID), a
+    /// lockdown, or the kiosk out of service.
     fn update_lamp(&mut self, out: &mut Out) {
-        let wanted = self.lockdown || !self.queue.is_empty();
+        let wanted = self.lockdown
+            || !self.queue.is_empty()
+            || self.office_called
+            || !self.faults.is_empty();
         if wanted != self.lamp {
             self.lamp = wanted;
             out.push(Effect::Lamp { on: wanted });
@@ -1004,6 +1176,9 @@ impl Kiosk {
 
     fn go(&mut self, out: &mut Out, screen: Screen) {
         self.active_at = out.now;
+        if screen == Screen::FrontOffice {
+            self.office_called = true;
+        }
         if self.screen != screen {
             self.screen = screen;
             self.notice = StaffNotice::None;
@@ -1093,6 +1268,9 @@ impl Kiosk {
                 let mut audit = self.audit(out, "invitation-refused");
                 audit.outcome = Some(reason);
                 out.push(Effect::Audit(audit));
+                let mut alert = self.alert(out, "invitation-refused", None);
+                alert.reason = Some(reason.into());
+                out.push(Effect::QueueAlert(alert));
                 self.go(out, Screen::FrontOffice);
             }
         }
@@ -1179,6 +1357,7 @@ impl Kiosk {
         self.scan_failures += 1;
         if self.scan_failures >= self.settings.max_scan_attempts {
             self.scan_failures = 0;
+            out.push(Effect::QueueAlert(self.alert(out, "scan-failures", None)));
             self.go(out, Screen::FrontOffice);
         } else {
             self.go(out, Screen::ScanProblem(trouble));
@@ -1249,7 +1428,8 @@ impl Kiosk {
             out.push(Effect::Audit(audit));
         }
         let manual = pending.person.no_id();
-        let check_in = CheckIn::new(pending.visit, pending.person, candidates);
+        let mut check_in = CheckIn::new(pending.visit, pending.person, candidates);
+        check_in.at_ms = out.now;
         if manual && self.operator.is_some() {
             // Staff typed this person in and are at the screen: review it now.
             self.queue.push_front(check_in);
@@ -1279,6 +1459,7 @@ impl Kiosk {
             purpose: None,
             destination: None,
             cleared_by: by,
+            badge: None,
         });
         // An invitation names the visit's purpose and destination: no choosing, straight to
         // the badge (unless the config no longer has them).
@@ -1303,6 +1484,9 @@ impl Kiosk {
     // ---- taps --------------------------------------------------------------------------
 
     fn tapped(&mut self, out: &mut Out, tap: Tap) {
+        if self.screen == Screen::OutOfService {
+            return; // nothing to press: the door stays locked until the fault is gone
+        }
         match (self.screen, tap) {
             (_, Tap::Language(language)) if self.screen.visitor_facing() => {
                 self.set_language(out, language)
@@ -1314,6 +1498,12 @@ impl Kiosk {
             (Screen::Attract | Screen::FrontOffice | Screen::ScanProblem(_), Tap::Staff) => {
                 self.pin_entry.clear();
                 self.pin_notice = PinNotice::None;
+                // With one operator configured there is no name to pick.
+                let operators: Vec<&str> = self.pins.operators().collect();
+                self.pin_operator = match operators[..] {
+                    [only] => Some(only.to_owned()),
+                    _ => None,
+                };
                 self.go(out, Screen::StaffPin);
             }
             (Screen::ScanProblem(_), Tap::Retry) if self.invitation.is_some() => {
@@ -1419,9 +1609,110 @@ impl Kiosk {
             no_id,
             slip: None,
         };
+        self.save_then_print(out, record, job);
+    }
+
+    /// The visit is saved first: a visitor missing from the store would be missing from the
+    /// evacuation list. The badge prints once the store has it ([`Event::VisitSaved`]).
+    fn save_then_print(&mut self, out: &mut Out, record: VisitRecord, job: BadgeJob) {
+        if let Some(cleared) = &mut self.cleared {
+            cleared.badge = Some(job);
+        }
         out.push(Effect::SaveVisit(record));
-        out.push(Effect::PrintBadge(job));
         self.go(out, Screen::Printing);
+    }
+
+    fn visit_saved(&mut self, out: &mut Out, visit: VisitId, ok: bool) {
+        if !ok {
+            let mut audit = self.audit(out, "visit-not-saved");
+            audit.visit = Some(visit);
+            out.push(Effect::Audit(audit));
+            out.push(Effect::QueueAlert(self.alert(
+                out,
+                "store-failed",
+                Some(visit),
+            )));
+        }
+        let current = self.screen == Screen::Printing
+            && self.cleared.as_ref().is_some_and(|c| c.visit == visit);
+        if !current {
+            return; // a responder's entry, or the kiosk moved on
+        }
+        if ok {
+            if let Some(job) = self.cleared.as_mut().and_then(|c| c.badge.take()) {
+                out.push(Effect::PrintBadge(job));
+            }
+        } else {
+            self.cleared = None;
+            self.go(out, Screen::FrontOffice);
+        }
+    }
+
+    /// The last event's records (audit lines, alerts, decisions) were not written: whatever
+    /// visit was under way ends at the front office. The edge puts the kiosk out of service
+    /// when the failures go on ([`Fault::StoreFailing`]).
+    fn records_failed(&mut self, out: &mut Out) {
+        self.pending = None;
+        self.cleared = None;
+        self.invitation = None;
+        if self.operator.is_none() && self.screen != Screen::OutOfService {
+            self.go(out, Screen::FrontOffice);
+        }
+    }
+
+    /// A fault began or ended. While any lasts: out of service, every visit under way
+    /// abandoned, staff alerted once per fault.
+    fn fault(&mut self, out: &mut Out, fault: Fault, present: bool) {
+        if present == self.faults.contains(&fault) {
+            return;
+        }
+        let mut audit = self.audit(
+            out,
+            if present {
+                "out-of-service"
+            } else {
+                "back-in-service"
+            },
+        );
+        audit.outcome = Some(fault.code());
+        out.push(Effect::Audit(audit));
+        let mut alert = self.alert(
+            out,
+            if present {
+                "out-of-service"
+            } else {
+                "back-in-service"
+            },
+            None,
+        );
+        alert.reason = Some(fault.code().into());
+        out.push(Effect::QueueAlert(alert));
+        if present {
+            self.faults.push(fault);
+        } else {
+            self.faults.retain(|f| *f != fault);
+        }
+        self.reset(out);
+    }
+
+    /// Start-up: what the kiosk saved before comes back, a lockdown first of all.
+    fn resumed(&mut self, out: &mut Out, saved: Durable, panic_active: bool) {
+        self.next_visit = self.next_visit.max(saved.next_visit);
+        self.pins.restore(saved.lockouts);
+        if !saved.queue.is_empty() {
+            self.queue = saved.queue.into();
+            let mut audit = self.audit(out, "review-queue-resumed");
+            audit.outcome = Some("check-ins-waiting");
+            out.push(Effect::Audit(audit));
+        }
+        if saved.lockdown {
+            self.lockdown = true;
+            out.push(Effect::Lockdown { on: true });
+            out.push(Effect::Audit(self.audit(out, "lockdown-resumed")));
+        }
+        if panic_active {
+            self.input(out, InputPin::Panic);
+        }
     }
 
     fn printed(&mut self, out: &mut Out, visit: VisitId, ok: bool) {
@@ -1444,7 +1735,7 @@ impl Kiosk {
             self.go(out, Screen::FrontOffice);
             return;
         }
-        if self.lockdown {
+        if self.lockdown || !self.faults.is_empty() {
             let mut audit = self.audit(out, "door-kept-locked");
             audit.visit = Some(visit);
             out.push(Effect::Audit(audit));
@@ -1462,7 +1753,12 @@ impl Kiosk {
 
     fn pin_pad(&mut self, out: &mut Out, tap: Tap) {
         match tap {
-            Tap::Digit(d) if d < 10 && self.pin_entry.len() < MAX_PIN_LEN => {
+            Tap::Operator(n) if self.pin_operator.is_none() => {
+                self.pin_operator = self.pins.operators().nth(n - 1).map(str::to_owned);
+            }
+            Tap::Digit(d)
+                if d < 10 && self.pin_operator.is_some() && self.pin_entry.len() < MAX_PIN_LEN =>
+            {
                 self.pin_entry.push(char::from(b'0' + d));
             }
             Tap::PinClear => self.pin_entry.clear(),
@@ -1474,7 +1770,10 @@ impl Kiosk {
 
     fn enter_pin(&mut self, out: &mut Out) {
         let pin = std::mem::take(&mut self.pin_entry);
-        let attempt = self.pins.try_pin(&pin, out.now);
+        let Some(operator) = self.pin_operator.clone() else {
+            return; // the name comes first
+        };
+        let attempt = self.pins.try_pin(&operator, &pin, out.now);
         let (event, notice) = match &attempt {
             Attempt::Accepted { .. } => ("login", PinNotice::None),
             Attempt::Wrong { left } => ("login-failed", PinNotice::Wrong { left: *left }),
@@ -1484,17 +1783,22 @@ impl Kiosk {
             }
         };
         self.pin_notice = notice;
-        if let Attempt::Accepted { operator } = attempt {
-            self.operator = Some(operator);
-        }
-        out.push(Effect::Audit(self.audit(out, event)));
-        if self.operator.is_some() {
-            let screen = if self.queue.is_empty() {
-                Screen::StaffHome
-            } else {
-                Screen::Review
-            };
-            self.go(out, screen);
+        let mut audit = self.audit(out, event);
+        audit.operator = Some(operator.clone());
+        out.push(Effect::Audit(audit));
+        match attempt {
+            Attempt::Accepted { operator } => {
+                self.operator = Some(operator);
+                self.office_called = false;
+                // A menu first: nobody's record is on screen before staff ask for it.
+                self.go(out, Screen::StaffHome);
+            }
+            Attempt::LockedNow { .. } => {
+                let mut alert = self.alert(out, "pin-locked", None);
+                alert.operator = Some(operator);
+                out.push(Effect::QueueAlert(alert));
+            }
+            Attempt::Wrong { .. } | Attempt::Locked { .. } => {}
         }
     }
 
@@ -1519,6 +1823,7 @@ impl Kiosk {
                 self.lockdown = false;
                 out.push(Effect::Lockdown { on: false });
                 out.push(Effect::Audit(self.audit(out, "lockdown-ended")));
+                out.push(Effect::QueueAlert(self.alert(out, "lockdown-ended", None)));
             }
             Tap::Roster => {
                 self.roster.clear();
@@ -1615,6 +1920,11 @@ impl Kiosk {
         let mut audit = self.audit(out, "responder-entry");
         audit.visit = Some(visit);
         out.push(Effect::Audit(audit));
+        out.push(Effect::QueueAlert(self.alert(
+            out,
+            "responder-entry",
+            Some(visit),
+        )));
         let door = !self.lockdown;
         if door {
             out.push(Effect::PulseRelay {
@@ -1785,7 +2095,7 @@ impl Kiosk {
     fn tick(&mut self, out: &mut Out) {
         let idle = out.now.saturating_sub(self.active_at);
         let timeout = match self.screen {
-            Screen::Attract => return,
+            Screen::Attract | Screen::OutOfService => return,
             Screen::DoorOpen | Screen::SignedOut | Screen::StudentDone => {
                 self.settings.door_unlock_ms
             }
@@ -1810,9 +2120,15 @@ impl Kiosk {
         self.notice = StaffNotice::None;
         self.pin_entry.clear();
         self.pin_notice = PinNotice::None;
+        self.pin_operator = None;
         self.scan_failures = 0;
         self.set_language(out, self.settings.language);
-        self.go(out, Screen::Attract);
+        let home = if self.faults.is_empty() {
+            Screen::Attract
+        } else {
+            Screen::OutOfService
+        };
+        self.go(out, home);
     }
 
     fn input(&mut self, out: &mut Out, pin: InputPin) {

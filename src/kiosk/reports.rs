@@ -162,7 +162,16 @@ mod tests {
             &config,
             config.sim_staff_pins(),
         ));
-        for label in ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"] {
+        for label in [
+            "staff",
+            "pin-2",
+            "pin-4",
+            "pin-6",
+            "pin-8",
+            "pin-1",
+            "pin-0",
+            "pin-enter",
+        ] {
             tap(&mut k, 0, label);
         }
         assert_eq!(k.screen(), Screen::StaffHome);

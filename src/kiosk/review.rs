@@ -6,7 +6,7 @@
 //! rest of a list may be processed in one go ("process remaining as"), but only once staff
 //! have looked at every candidate.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::VisitId;
@@ -14,7 +14,7 @@ use crate::identity::{DocumentKind, Identity, Sex};
 use crate::screening::{self, Visitor};
 
 /// Where a candidate record came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Registry,
@@ -22,7 +22,7 @@ pub enum Source {
 }
 
 /// One record the visitor matched, with everything staff compare (staff screens only).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub source: Source,
     /// Registry `record_id` or watchlist `entry_id`.
@@ -55,7 +55,7 @@ impl std::fmt::Debug for Candidate {
 }
 
 /// The visitor as the kiosk knows them: from their ID, or typed in by staff (no ID).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub first_name: String,
     pub middle_name: String,
@@ -160,7 +160,7 @@ fn title_case(text: &str) -> String {
 }
 
 /// What staff decided about one candidate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// Not this person: remembered, so the record never stops them again.
@@ -223,10 +223,12 @@ impl Remaining {
     }
 }
 
-/// A flagged check-in waiting for staff.
-#[derive(Clone, Debug)]
+/// A flagged check-in waiting for staff (kept across restarts: [`super::Durable`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckIn {
     pub visit: VisitId,
+    /// Kiosk time of the flag.
+    pub at_ms: super::Millis,
     pub person: Person,
     pub candidates: Vec<Candidate>,
     decisions: Vec<Option<Decision>>,
@@ -246,6 +248,7 @@ impl CheckIn {
         }
         CheckIn {
             visit,
+            at_ms: 0,
             person,
             candidates,
             decisions: vec![None; n],

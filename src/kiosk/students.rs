@@ -485,7 +485,7 @@ impl Kiosk {
             return self.reset(out);
         };
         cleared.destination = Some(office.clone());
-        out.push(Effect::SaveVisit(VisitRecord {
+        let record = VisitRecord {
             visit: cleared.visit,
             at_ms: out.now,
             visitor_name: cleared.person.display_name(),
@@ -493,16 +493,16 @@ impl Kiosk {
             destination: office.id,
             no_id: cleared.person.no_id(),
             cleared_by: cleared.cleared_by.clone(),
-        }));
-        out.push(Effect::PrintBadge(BadgeJob {
+        };
+        let job = BadgeJob {
             visit: cleared.visit,
             visitor_name: cleared.person.display_name(),
             purpose: purpose.label,
             destination: office.label,
             no_id: cleared.person.no_id(),
             slip: Some(slip),
-        }));
-        self.go(out, Screen::Printing);
+        };
+        self.save_then_print(out, record, job);
     }
 
     /// The answer to [`Effect::PrintSlip`]: the student takes it to the office, or staff

@@ -55,9 +55,26 @@ fn candidate(id: &str, source: Source) -> Candidate {
     }
 }
 
+/// A tap, with every visit it saves answered as saved (the store took it).
 fn tap(k: &mut Kiosk, now: Millis, label: &str) -> Vec<Effect> {
     let tap = Tap::from_label(label).unwrap_or_else(|| panic!("no tap for {label}"));
-    k.handle(now, Event::Tap(tap))
+    let effects = k.handle(now, Event::Tap(tap));
+    answer_saves(k, now, effects)
+}
+
+/// `effects` and what follows from answering each visit save in them as done.
+fn answer_saves(k: &mut Kiosk, now: Millis, mut effects: Vec<Effect>) -> Vec<Effect> {
+    let saves: Vec<VisitId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveVisit(v) => Some(v.visit),
+            _ => None,
+        })
+        .collect();
+    for visit in saves {
+        effects.extend(k.handle(now, Event::VisitSaved { visit, ok: true }));
+    }
+    effects
 }
 
 /// Scans the test visitor and answers the screening request with `candidates`.
@@ -87,7 +104,15 @@ fn screened_visit(effects: &[Effect]) -> VisitId {
 
 fn login(k: &mut Kiosk, now: Millis) -> Vec<Effect> {
     let mut effects = tap(k, now, "staff");
-    for d in ["pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"] {
+    for d in [
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ] {
         effects.extend(tap(k, now, d));
     }
     effects
@@ -534,6 +559,7 @@ fn decision_table() {
             .collect();
         scan_and_screen(&mut k, 0, candidates);
         let login_effects = login(&mut k, 1_000);
+        tap(&mut k, 1_000, "review-queue");
         assert_eq!(k.screen(), Screen::Review, "{}", case.name);
         assert_eq!(audits(&login_effects, "login").len(), 1, "{}", case.name);
         let mut effects = Vec::new();
@@ -602,6 +628,7 @@ fn a_flag_and_each_decision_emit_all_their_records_from_one_event() {
     assert_eq!(alerts(&flag, "flagged").len(), 1);
     assert_eq!(audits(&flag, "flagged").len(), 2);
     login(&mut k, 1);
+    tap(&mut k, 1, "review-queue");
     let cleared = tap(&mut k, 2, "not-a-match");
     assert_eq!(audits(&cleared, "decision").len(), 1);
     assert!(cleared.iter().any(|e| matches!(e, Effect::Remember(_))));
@@ -618,6 +645,7 @@ fn remembered_not_a_match_carries_the_identity_key() {
     let mut k = kiosk();
     scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
     login(&mut k, 1);
+    tap(&mut k, 1, "review-queue");
     let effects = tap(&mut k, 2, "not-a-match");
     let remembered = effects
         .iter()
@@ -644,6 +672,7 @@ fn the_review_shows_one_candidate_at_a_time() {
         ],
     );
     login(&mut k, 1);
+    tap(&mut k, 1, "review-queue");
     let review = k.review().unwrap();
     assert_eq!(review.candidate().record_id, "A");
     assert!(!review.all_seen());
@@ -972,6 +1001,7 @@ fn in_a_lockdown_a_responder_is_logged_but_the_door_stays_locked() {
     let mut k = kiosk();
     k.handle(0, Event::Input(InputPin::Panic));
     login(&mut k, 1);
+    tap(&mut k, 1, "review-queue");
     let effects = tap(&mut k, 2, "responder");
     assert_eq!(relay_pulses(&effects), 0);
     assert!(effects
@@ -989,6 +1019,7 @@ fn staff_can_reset_what_is_remembered_about_the_visitor_under_review() {
     let mut k = kiosk();
     scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
     login(&mut k, 1);
+    tap(&mut k, 1, "review-queue");
     assert_eq!(k.screen(), Screen::Review);
     let effects = tap(&mut k, 2, "reset-decisions");
     let expected = Person::from(&identity(date!(2031 - 08 - 12))).identity_key();
@@ -1087,6 +1118,7 @@ mod fail_secure {
         Scan(bool),
         Answer(u8),
         Print(bool),
+        Save(bool),
         Tap(usize),
         Login,
         Wait(u64),
@@ -1136,6 +1168,7 @@ mod fail_secure {
             any::<bool>().prop_map(Action::Scan),
             (0u8..4).prop_map(Action::Answer),
             any::<bool>().prop_map(Action::Print),
+            any::<bool>().prop_map(Action::Save),
             (0..LABELS.len()).prop_map(Action::Tap),
             Just(Action::Login),
             (0u64..25_000).prop_map(Action::Wait),
@@ -1152,6 +1185,8 @@ mod fail_secure {
             let mut now = 0;
             let mut requested: Option<VisitId> = None;
             let mut printing: Option<VisitId> = None;
+            let mut saving: Option<VisitId> = None;
+            let mut saved: HashSet<VisitId> = HashSet::new();
             let mut cleared: HashSet<VisitId> = HashSet::new();
             let mut lockdown = false;
             for action in actions {
@@ -1177,9 +1212,14 @@ mod fail_secure {
                             events.push(Event::Printed { visit, ok });
                         }
                     }
+                    Action::Save(ok) => {
+                        if let Some(visit) = saving {
+                            events.push(Event::VisitSaved { visit, ok });
+                        }
+                    }
                     Action::Tap(i) => events.push(Event::Tap(Tap::from_label(LABELS[i]).unwrap())),
                     Action::Login => {
-                        for d in ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"] {
+                        for d in ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-1", "pin-0", "pin-enter"] {
                             events.push(Event::Tap(Tap::from_label(d).unwrap()));
                         }
                     }
@@ -1196,11 +1236,18 @@ mod fail_secure {
                         _ => None,
                     };
                     let printed_ok = matches!(event, Event::Printed { ok: true, .. });
+                    if let Event::VisitSaved { visit, ok: true } = event {
+                        saved.insert(visit);
+                    }
                     let effects = k.handle(now, event);
                     for effect in &effects {
                         match effect {
                             Effect::ScreenVisitor { visit, .. } => requested = Some(*visit),
-                            Effect::PrintBadge(job) => printing = Some(job.visit),
+                            Effect::PrintBadge(job) => {
+                                prop_assert!(saved.contains(&job.visit), "a badge for a visit not saved");
+                                printing = Some(job.visit);
+                            }
+                            Effect::SaveVisit(v) => saving = Some(v.visit),
                             Effect::Lockdown { on } => lockdown = *on,
                             Effect::Show(Screen::Purpose) => {
                                 // Cleared by screening, or by staff (audited just before).
@@ -1287,6 +1334,7 @@ fn an_invitation_is_checked_confirmed_screened_and_badged_without_choosing() {
             result: Ok(vec![]),
         },
     );
+    let effects = answer_saves(&mut k, 3, effects);
     // Straight to the badge: purpose and destination come from the invitation.
     let job = effects
         .iter()
@@ -1378,4 +1426,223 @@ fn a_flagged_invited_visitor_goes_to_review_like_anyone() {
     assert_eq!(alerts(&effects, "flagged").len(), 1);
     assert_eq!(relay_pulses(&effects), 0);
     assert_eq!(k.queued(), 1);
+}
+
+// ---- fail secure: faults, failed writes, restarts ------------------------------------------
+
+fn lamp(effects: &[Effect]) -> Option<bool> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::Lamp { on } => Some(*on),
+        _ => None,
+    })
+}
+
+#[test]
+fn out_of_service_takes_no_scan_no_tap_and_no_timeout() {
+    let mut k = kiosk();
+    let effects = k.handle(
+        0,
+        Event::Fault {
+            fault: Fault::NoRegistry,
+            present: true,
+        },
+    );
+    assert_eq!(k.screen(), Screen::OutOfService);
+    assert_eq!(
+        alerts(&effects, "out-of-service")[0].reason.as_deref(),
+        Some("no-registry")
+    );
+    assert_eq!(lamp(&effects), Some(true));
+    assert!(k.handle(1, scan_id()).is_empty());
+    for label in ["staff", "no-id", "done", "student", "language:es"] {
+        tap(&mut k, 2, label);
+        assert_eq!(k.screen(), Screen::OutOfService, "{label}");
+    }
+    k.handle(10_000_000, Event::Tick);
+    assert_eq!(k.screen(), Screen::OutOfService);
+    // A second report of the same fault alerts nobody again.
+    let again = k.handle(
+        3,
+        Event::Fault {
+            fault: Fault::NoRegistry,
+            present: true,
+        },
+    );
+    assert!(again.is_empty());
+    let effects = k.handle(
+        4,
+        Event::Fault {
+            fault: Fault::NoRegistry,
+            present: false,
+        },
+    );
+    assert_eq!(k.screen(), Screen::Attract);
+    assert_eq!(audits(&effects, "back-in-service").len(), 1);
+}
+
+#[test]
+fn a_fault_mid_visit_abandons_it_and_its_print_opens_nothing() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1, "purpose:visitor");
+    let effects = tap(&mut k, 2, "destination:library");
+    let visit = badge_job(&effects).unwrap().visit;
+    k.handle(
+        3,
+        Event::Fault {
+            fault: Fault::StoreFailing,
+            present: true,
+        },
+    );
+    let effects = k.handle(4, Event::Printed { visit, ok: true });
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(k.screen(), Screen::OutOfService);
+}
+
+#[test]
+fn a_visit_the_store_did_not_take_prints_nothing_and_opens_nothing() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1, "purpose:visitor");
+    let tap = Tap::from_label("destination:library").unwrap();
+    let effects = k.handle(2, Event::Tap(tap));
+    assert!(
+        badge_job(&effects).is_none(),
+        "nothing prints before the visit is saved"
+    );
+    let Some(Effect::SaveVisit(record)) =
+        effects.iter().find(|e| matches!(e, Effect::SaveVisit(_)))
+    else {
+        panic!("no save")
+    };
+    let effects = k.handle(
+        3,
+        Event::VisitSaved {
+            visit: record.visit,
+            ok: false,
+        },
+    );
+    assert!(badge_job(&effects).is_none());
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(alerts(&effects, "store-failed").len(), 1);
+    assert_eq!(audits(&effects, "visit-not-saved").len(), 1);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+}
+
+#[test]
+fn records_that_failed_to_commit_end_the_visit_at_the_front_office() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1, "purpose:visitor");
+    let effects = tap(&mut k, 2, "destination:library");
+    let visit = badge_job(&effects).unwrap().visit;
+    k.handle(3, Event::RecordsFailed);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(
+        relay_pulses(&k.handle(4, Event::Printed { visit, ok: true })),
+        0
+    );
+}
+
+#[test]
+fn the_durable_state_comes_back_whole_after_a_restart() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 100, vec![candidate("R-1", Source::Registry)]);
+    k.handle(200, Event::Input(InputPin::Panic));
+    for _ in 0..pin::MAX_WRONG {
+        tap(&mut k, 300, "staff");
+        for d in "111111".chars() {
+            tap(&mut k, 300, &format!("pin-{d}"));
+        }
+        tap(&mut k, 300, "pin-enter");
+        tap(&mut k, 300, "done");
+    }
+    let durable = k.durable();
+    assert!(durable.lockdown);
+    assert_eq!(durable.queue.len(), 1);
+    assert_eq!(durable.lockouts.len(), 1);
+    // Stored as JSON with wall-clock times, read back against a later start.
+    let stored = serde_json::to_value(durable.clone().rebased(1_000_000)).unwrap();
+    let read: Durable = serde_json::from_value(stored).unwrap();
+    assert_eq!(read.clone().rebased(-1_000_000), durable);
+
+    let mut restarted = kiosk();
+    let effects = restarted.handle(
+        0,
+        Event::Resumed {
+            saved: Box::new(read.rebased(-1_000_000)),
+            panic_active: false,
+        },
+    );
+    assert!(effects.contains(&Effect::Lockdown { on: true }));
+    assert_eq!(lamp(&effects), Some(true));
+    assert_eq!(restarted.queued(), 1);
+    assert!(restarted.lockdown());
+    assert_eq!(restarted.durable(), durable);
+    // The next visitor gets a new number.
+    let effects = restarted.handle(1, scan_id());
+    assert_eq!(screened_visit(&effects), VisitId(2));
+}
+
+#[test]
+fn a_panic_button_latched_while_the_kiosk_was_down_starts_a_lockdown() {
+    let mut k = kiosk();
+    let effects = k.handle(
+        0,
+        Event::Resumed {
+            saved: Box::default(),
+            panic_active: true,
+        },
+    );
+    assert!(k.lockdown());
+    assert!(effects.contains(&Effect::Lockdown { on: true }));
+    assert_eq!(alerts(&effects, "panic").len(), 1);
+}
+
+#[test]
+fn the_lamp_lights_for_every_visitor_sent_to_the_office_alike() {
+    // No ID and flagged: the same lamp, until staff log in (or review the flag).
+    let mut k = kiosk();
+    let no_id = tap(&mut k, 0, "no-id");
+    assert_eq!(lamp(&no_id), Some(true));
+    let effects = login(&mut k, 1);
+    assert_eq!(lamp(&effects), Some(false));
+    assert_eq!(k.screen(), Screen::StaffHome);
+
+    let mut k = kiosk();
+    let flagged = scan_and_screen(&mut k, 0, vec![candidate("R-1", Source::Registry)]);
+    assert_eq!(lamp(&flagged), lamp(&no_id));
+    login(&mut k, 1);
+    assert_eq!(
+        k.screen(),
+        Screen::StaffHome,
+        "a menu first, no record unasked"
+    );
+}
+
+#[test]
+fn with_several_operators_the_name_comes_before_the_pin() {
+    let mut config = Config::default();
+    config.staff.pins = vec![
+        crate::config::StaffPin {
+            operator: "Ms Rivera".into(),
+            hash: pin::SIM_PIN_HASH.into(),
+        },
+        crate::config::StaffPin {
+            operator: "Mr Okafor".into(),
+            hash: pin::SIM_PIN_HASH.into(),
+        },
+    ];
+    let mut k = Kiosk::new(Settings::new(&config, config.staff.pins.clone()));
+    tap(&mut k, 0, "staff");
+    assert_eq!(k.operators_to_pick(), ["Ms Rivera", "Mr Okafor"]);
+    tap(&mut k, 1, "pin-2");
+    assert_eq!(k.pin_digits(), 0, "digits wait for a name");
+    tap(&mut k, 2, "operator:2");
+    assert!(k.operators_to_pick().is_empty());
+    for d in pin::SIM_PIN.chars() {
+        tap(&mut k, 3, &format!("pin-{d}"));
+    }
+    tap(&mut k, 4, "pin-enter");
+    assert_eq!(k.operator(), Some("Mr Okafor"));
 }

@@ -27,6 +27,7 @@ pub mod crypto;
 pub mod decisions;
 pub mod import;
 pub mod invitations;
+pub mod kiosk_state;
 pub mod outbox;
 pub mod purge;
 pub mod redb_index;
@@ -73,6 +74,9 @@ pub enum StoreError {
     WrongKey { key_id: u64, expected: u64 },
     #[error("{table} record {record}: cannot be opened with the data key (altered, moved or sealed under another key)")]
     Unseal { table: &'static str, record: String },
+    /// Screening without the offender registry would clear everybody it should flag.
+    #[error("no offender registry is installed: sync the registry feed or `vestibule registry import` one (a school that screens only against its own lists sets `[screening] lists_only = true`)")]
+    NoRegistry,
 }
 
 macro_rules! database_errors {

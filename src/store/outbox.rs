@@ -165,6 +165,8 @@ pub enum Record {
     /// A `meta` value set with the others (what the kiosk must remember it did: an alert sent
     /// once, say).
     Mark { key: &'static str, value: u64 },
+    /// The kiosk's durable state ([`crate::kiosk::Durable`]) as it is after this event.
+    KioskState(serde_json::Value),
 }
 
 // Decisions carry the identity key (a name and a date of birth): `{:?}` names the kind only.
@@ -177,6 +179,7 @@ impl std::fmt::Debug for Record {
             Record::Forget { .. } => "Record::Forget",
             Record::Alert(_) => "Record::Alert",
             Record::Mark { .. } => "Record::Mark",
+            Record::KioskState(_) => "Record::KioskState",
         })
     }
 }
@@ -236,6 +239,7 @@ fn write_record(
             write.open_table(META)?.insert(*key, *value)?;
             Ok(())
         }
+        Record::KioskState(state) => super::kiosk_state::save_in(write, sealer()?, state),
     }
 }
 

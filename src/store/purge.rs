@@ -283,6 +283,7 @@ impl Store {
             super::outbox::reseal_outbox(&write, &old, &sealer)?;
             summary.invitations = super::invitations::reseal_invitations(&write, &old, &sealer)?;
             super::students::reseal_students(&write, &old, &sealer)?;
+            super::kiosk_state::reseal_kiosk_state(&write, &old, &sealer)?;
             write
                 .open_table(META)?
                 .insert(META_DATA_KEY_ID, sealer.key_id())?;

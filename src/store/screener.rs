@@ -57,6 +57,8 @@ pub struct WatchlistEntry {
 /// A consistent snapshot of everything screening reads. Cheap to keep for a batch of visitors.
 pub struct Screener {
     registry: Option<RedbIndex>,
+    /// Screening may go on without a registry only when the school said so.
+    lists_only: bool,
     watchlist: MemoryIndex,
     entries: Vec<WatchlistEntry>,
     remembered: Remembered,
@@ -64,7 +66,26 @@ pub struct Screener {
 }
 
 impl Store {
+    /// Screening against the registry and the school's lists. With no registry installed,
+    /// [`Screener::screen`] refuses ([`StoreError::NoRegistry`]): "could not screen" is never
+    /// "clear".
     pub fn screener(&self) -> Result<Screener, StoreError> {
+        self.open_screener(false)
+    }
+
+    /// `lists_only`: the school deliberately screens only against its own lists
+    /// (`[screening] lists_only`), so a missing registry is not an error.
+    pub fn screener_for(&self, lists_only: bool) -> Result<Screener, StoreError> {
+        self.open_screener(lists_only)
+    }
+
+    /// Whether an offender registry was ever imported into this database.
+    pub fn registry_installed(&self) -> Result<bool, StoreError> {
+        let read = self.db().begin_read()?;
+        Ok(RedbIndex::open(&read)?.is_some())
+    }
+
+    fn open_screener(&self, lists_only: bool) -> Result<Screener, StoreError> {
         let read = self.db().begin_read()?;
         let registry = RedbIndex::open(&read)?;
         let (mut rows, mut entries) = (Vec::new(), Vec::new());
@@ -90,6 +111,7 @@ impl Store {
         let remembered = Remembered::open(&read, self.sealer_arc())?;
         Ok(Screener {
             registry,
+            lists_only,
             watchlist: MemoryIndex::new(rows),
             entries,
             remembered,
@@ -106,6 +128,9 @@ impl Screener {
         visitor: &Visitor,
         document_last4: Option<&str>,
     ) -> Result<Vec<Flag>, StoreError> {
+        if self.registry.is_none() && !self.lists_only {
+            return Err(StoreError::NoRegistry);
+        }
         let identity = screening::identity_key(visitor, document_last4);
         let cleared = self.remembered.cleared(&identity)?;
         let mut flags = Vec::new();
