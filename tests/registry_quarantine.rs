@@ -446,3 +446,52 @@ proptest! {
         prop_assert_eq!(store.registry_size().unwrap(), (0, 0));
     }
 }
+
+/// The district's `registry publish` checks with the same rule: the bad rows are reported and
+/// left out of what kiosks import, the rest published.
+#[test]
+fn publish_leaves_the_same_rows_out_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("signing.key");
+    let keygen = vestibule()
+        .args(["registry", "keygen", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(keygen.status.success(), "{}", text(&keygen.stderr));
+    let csv = dir.path().join("registry.csv");
+    let mut body = format!("{HEADER}\n").into_bytes();
+    for (n, row) in good_rows(299).iter().enumerate() {
+        match n + 2 {
+            30 => body.extend_from_slice(row.replace(",BURGLARY", "").as_bytes()),
+            60 => {
+                let start = body.len();
+                body.extend_from_slice(row.as_bytes());
+                body[start + row.find("WILLIAM").unwrap()] = 0xD7;
+            }
+            _ => body.extend_from_slice(row.as_bytes()),
+        }
+        body.push(b'\n');
+    }
+    std::fs::write(&csv, &body).unwrap();
+    let out = dir.path().join("feed");
+    let published = vestibule()
+        .args(["registry", "publish", "--key"])
+        .arg(&key)
+        .arg("--out")
+        .arg(&out)
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(published.status.success(), "{}", text(&published.stderr));
+    assert!(
+        text(&published.stdout).contains("297 names of 297 people, 2 bad rows left out"),
+        "{}",
+        text(&published.stdout)
+    );
+    assert_eq!(
+        text(&published.stderr),
+        "left out: line 30: 9 fields where the header has 10\n\
+         left out: line 60, column `first_name`: `first_name` is not valid UTF-8\n"
+    );
+}

@@ -182,7 +182,21 @@ impl Canonical {
         };
         let mut encoder = LineEncoder::default();
         let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(bad)? {
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // A row the check leaves out (and reports by line) is left out here too.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) =>
+                {
+                    continue
+                }
+                Err(e) => return Err(bad(e)),
+            }
             let fields = positions
                 .iter()
                 .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").trim());
