@@ -279,8 +279,9 @@ fn version_04_wyoming_mangled_header_and_year_first_dates() {
         "v04-wy-mangled-header.txt",
         &Card {
             last: "O NEIL",
-            first: "MOTORIST E",
-            middle: None,
+            // DAC `MOTORIST E` with DAD empty: Wyoming's first and middle name together
+            first: "MOTORIST",
+            middle: Some("E"),
             suffix: None,
             dob: date!(1958 - 10 - 31),
             sex: Some(Sex::F),
@@ -682,15 +683,164 @@ fn stripped_separators_florida() {
 }
 
 /// Separators stripped and the data anonymised past the point of making sense: an IIN of
-/// `111111` and an expiry of `11111112`, which is no date in either order. winfinit/aamvajs
-/// test/PDF417_NH.js (GPL).
+/// `111111` and an expiry of `11111112`, which is no date in either order. The card reads; only
+/// its expiry is unknown, which counts as expired. winfinit/aamvajs test/PDF417_NH.js (GPL).
 #[test]
-fn impossible_expiry_is_a_bad_date() {
-    let bad = Err(ScanError::BadDate {
-        field: "expiry date",
-    });
-    assert_eq!(scan("v03-nh-stripped-impossible-expiry.txt"), bad);
-    assert_eq!(parse("v03-nh-stripped-impossible-expiry.txt"), bad);
+fn impossible_expiry_is_an_unknown_expiry() {
+    for id in [
+        scan("v03-nh-stripped-impossible-expiry.txt"),
+        parse("v03-nh-stripped-impossible-expiry.txt"),
+    ] {
+        let id = id.expect("the card reads");
+        assert_eq!((id.expires, id.expiry_unreadable), (None, true));
+        assert!(id.is_expired(TODAY));
+    }
+}
+
+/// DBA `13452031`: no date as MMDDCCYY (month 13) nor as CCYYMMDD (year 1345). Everything else
+/// on the card is read: an unknown expiry, not an unreadable card (made up).
+#[test]
+fn unreadable_expiry_is_unknown_not_a_misread() {
+    let want = Card {
+        last: "FAIRWEATHER",
+        first: "GRETA",
+        middle: Some("LOUISE"),
+        suffix: None,
+        dob: date!(1979 - 02 - 14),
+        sex: Some(Sex::F),
+        issuer: "MT",
+        last4: Some("9012"),
+        expires: None,
+        truncated: false,
+    };
+    assert_fixture("v09-mt-unreadable-expiry.txt", &want);
+    let id = scan("v09-mt-unreadable-expiry.txt").unwrap();
+    assert!(id.expiry_unreadable);
+    // The safe reading: a kiosk that refuses expired IDs refuses this one too.
+    assert!(id.is_expired(TODAY));
+    // A card that says it never expires is another thing.
+    let never = String::from_utf8(fixture("v09-mt-unreadable-expiry.txt"))
+        .unwrap()
+        .replace("DBA13452031", "DBA00000000");
+    let never = aamva::parse(&never).unwrap();
+    assert_eq!((never.expires, never.expiry_unreadable), (None, false));
+    assert!(!never.is_expired(TODAY));
+    // Cut off inside the expiry (the payload shorter than its directory says): scan again.
+    let text = String::from_utf8(fixture("v09-mt-unreadable-expiry.txt")).unwrap();
+    let cut = &text[..text.find("DBA").unwrap() + 6];
+    assert!(matches!(aamva::parse(cut), Err(ScanError::Truncated(_))));
+}
+
+/// Wyoming writes first and middle name together in DAC, with DAD `NONE` (made up).
+#[test]
+fn wyoming_first_and_middle_name_in_dac() {
+    assert_fixture(
+        "v10-wy-dac-first-and-middle.txt",
+        &Card {
+            last: "HOLLOWAY",
+            first: "JOHN",
+            middle: Some("MICHAEL"),
+            suffix: None,
+            dob: date!(1985 - 07 - 04),
+            sex: Some(Sex::M),
+            issuer: "WY",
+            last4: Some("6789"),
+            expires: Some(date!(2029 - 07 - 04)),
+            truncated: false,
+        },
+    );
+}
+
+/// The same with no DAD element at all and two middle names (made up).
+#[test]
+fn wyoming_dac_without_dad() {
+    assert_fixture(
+        "v08-wy-dac-no-dad.txt",
+        &Card {
+            last: "BRANDT",
+            first: "SARAH",
+            middle: Some("ANNE ELISE"),
+            suffix: None,
+            dob: date!(1992 - 02 - 11),
+            sex: Some(Sex::F),
+            issuer: "WY",
+            last4: Some("4321"),
+            expires: Some(date!(2026 - 02 - 11)),
+            truncated: false,
+        },
+    );
+}
+
+/// The Annex D example as a scanner delivers it with `|` for LF, RS and CR.
+#[test]
+fn pipes_for_every_separator() {
+    assert_fixture("v10-va-annex-d-pipes.txt", &ANNEX_D);
+}
+
+/// The Annex D example with `|` for LF only.
+#[test]
+fn pipes_for_line_feeds() {
+    assert_fixture("v10-va-annex-d-pipes-for-lf.txt", &ANNEX_D);
+}
+
+/// DCS `OKAFOR-BELL PH.D.`, DCU `NONE`: the academic suffix is kept apart (made up).
+#[test]
+fn punctuated_academic_suffix_in_the_family_name() {
+    assert_fixture(
+        "v10-ny-suffix-phd-in-family-name.txt",
+        &Card {
+            last: "OKAFOR-BELL",
+            first: "ADAEZE",
+            middle: None,
+            suffix: Some("PHD"),
+            dob: date!(1968 - 03 - 22),
+            sex: Some(Sex::M),
+            issuer: "NY",
+            last4: Some("6789"),
+            expires: Some(date!(2030 - 03 - 22)),
+            truncated: false,
+        },
+    );
+}
+
+/// DAD `LEE JR.` and no DCU: the suffix written after the middle name (made up).
+#[test]
+fn punctuated_suffix_after_the_middle_name() {
+    assert_fixture(
+        "v08-oh-suffix-jr-after-middle-name.txt",
+        &Card {
+            last: "PEMBERTON",
+            first: "THEODORE",
+            middle: Some("LEE"),
+            suffix: Some("JR"),
+            dob: date!(1990 - 07 - 30),
+            sex: Some(Sex::M),
+            issuer: "OH",
+            last4: Some("3456"),
+            expires: Some(date!(2029 - 07 - 30)),
+            truncated: false,
+        },
+    );
+}
+
+/// DCU `III.` with its dot (made up).
+#[test]
+fn punctuated_suffix_element() {
+    assert_fixture(
+        "v09-ga-suffix-iii-with-dot.txt",
+        &Card {
+            last: "WHITFIELD",
+            first: "MARCUS",
+            middle: Some("ALLEN"),
+            suffix: Some("III"),
+            dob: date!(1975 - 12 - 01),
+            sex: Some(Sex::M),
+            issuer: "GA",
+            last4: Some("1987"),
+            expires: Some(date!(2031 - 12 - 01)),
+            truncated: false,
+        },
+    );
 }
 
 /// The Annex D example with LF turned into CRLF (keyboard-wedge scanners).

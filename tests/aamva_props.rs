@@ -337,6 +337,7 @@ impl Card {
             issuer: Some(self.issuer.1.to_owned()),
             document_number_last4: Some(self.number[self.number.len() - 4..].to_owned()),
             expires: Some(self.expiry),
+            expiry_unreadable: false,
             name_truncated: self.truncated,
         }
     }
@@ -384,6 +385,44 @@ proptest! {
     #[test]
     fn every_version_round_trips_with_crlf_or_cr(card in card(), crlf in any::<bool>()) {
         let payload = card.payload().replace('\n', if crlf { "\r\n" } else { "\r" });
+        let got = aamva::parse(&payload);
+        prop_assert!(got.is_ok(), "{:?} for {payload:?}", got.err());
+        same(&got.unwrap(), &card.identity())?;
+    }
+
+    /// Scanners that deliver `|` in place of LF, and maybe of RS and CR too.
+    #[test]
+    fn every_version_round_trips_with_pipes(card in card(), every_separator in any::<bool>()) {
+        let mut payload = card.payload().replace('\n', "|");
+        if every_separator {
+            payload = payload.replace(['\r', '\u{1e}'], "|");
+        }
+        let got = aamva::parse(&payload);
+        prop_assert!(got.is_ok(), "{:?} for {payload:?}", got.err());
+        same(&got.unwrap(), &card.identity())?;
+    }
+
+    /// First and middle names together in DAC, DAD empty, `NONE` or left out (Wyoming).
+    #[test]
+    fn first_and_middle_names_in_dac_are_split(card in card(), dad in 0usize..3) {
+        if card.version < 4 || card.middles.is_empty() {
+            return Ok(()); // no DAD on these cards, or nothing to split
+        }
+        let given = std::iter::once(card.first.as_str())
+            .chain(card.middles.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let dad = ["DAD\n", "DADNONE\n", ""][dad];
+        let payload = card
+            .payload()
+            .replace(&format!("DAC{}\n", card.first), &format!("DAC{given}\n"))
+            .replace(&format!("DAD{}\n", card.middles.join(",")), dad);
+        // the element may have been the subfile's last (no LF after it): skip those orders
+        if !payload.contains(&format!("DAC{given}\n"))
+            || payload.contains(&format!("DAD{}", card.middles.join(",")))
+        {
+            return Ok(());
+        }
         let got = aamva::parse(&payload);
         prop_assert!(got.is_ok(), "{:?} for {payload:?}", got.err());
         same(&got.unwrap(), &card.identity())?;

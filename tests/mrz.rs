@@ -69,6 +69,7 @@ fn eriksson(document: DocumentKind, last4: &str) -> Identity {
         issuer: Some("UTO".into()),
         document_number_last4: Some(last4.into()),
         expires: Some(date!(2012 - 04 - 15)),
+        expiry_unreadable: false,
         name_truncated: false,
     }
 }
@@ -217,6 +218,40 @@ fn long_document_number_check_digit_covers_the_whole_number() {
             Err(ScanError::CheckDigit("document number"))
         );
     }
+}
+
+/// A Belgian ID card (constructed, fictional holder): the 12-digit card number `592123456781`
+/// as `592123456` `<` `781` and a check digit computed over the number as printed, filler
+/// included (5; ICAO's rule gives 3), as Belgian cards do.
+#[test]
+fn belgian_long_number_with_the_filler_in_its_check_digit() {
+    let want = Identity {
+        document: DocumentKind::MrzTd1,
+        first_name: "LIESBETH".into(),
+        middle_name: Some("MARIE".into()),
+        last_name: "PEETERS".into(),
+        suffix: None,
+        dob: date!(1983 - 04 - 19),
+        sex: Some(Sex::F),
+        issuer: Some("BEL".into()),
+        document_number_last4: Some("6781".into()),
+        expires: Some(date!(2030 - 04 - 19)),
+        expiry_unreadable: false,
+        name_truncated: false,
+    };
+    assert_identity(&person(fixture("td1-belgian-long-number.txt")), &want);
+    // The same card with ICAO's check digit (3) reads the same.
+    assert_identity(&person(fixture("td1-belgian-long-number-icao.txt")), &want);
+    // Any other check digit is a misread.
+    let text = fixture("td1-belgian-long-number.txt");
+    let lines: Vec<&str> = text.lines().collect();
+    for wrong in ['0', '4', '9'] {
+        let lines = with_char(&lines, 0, 18, wrong);
+        assert!(matches!(parse_owned(&lines), Err(ScanError::CheckDigit(_))));
+    }
+    // A misread digit in the continuation is caught.
+    let lines = with_char(&lines, 0, 16, '2');
+    assert!(matches!(parse_owned(&lines), Err(ScanError::CheckDigit(_))));
 }
 
 #[test]
@@ -488,6 +523,7 @@ fn fillers_inside_names_are_spaces_and_suffixes_split() {
         issuer: Some("USA".into()),
         document_number_last4: Some("5678".into()),
         expires: Some(date!(2031 - 07 - 03)),
+        expiry_unreadable: false,
         name_truncated: false,
     };
     assert_identity(&id, &want);
@@ -507,6 +543,7 @@ fn suffix_in_the_given_names_of_a_passport_card() {
         issuer: Some("USA".into()),
         document_number_last4: Some("5988".into()),
         expires: Some(date!(2033 - 01 - 01)),
+        expiry_unreadable: false,
         name_truncated: false,
     };
     assert_identity(&id, &want);
@@ -530,6 +567,7 @@ fn one_letter_issuer_is_trimmed_of_fillers() {
         issuer: Some("D".into()),
         document_number_last4: Some("0129".into()),
         expires: Some(date!(2031 - 03 - 31)),
+        expiry_unreadable: false,
         name_truncated: false,
     };
     assert_identity(&id, &want);
@@ -575,6 +613,7 @@ fn a_name_filling_the_field_is_truncated() {
         last_name: "VANDERBERGHE VANDENBROUCK".into(),
         suffix: None,
         expires: Some(date!(2032 - 04 - 15)),
+        expiry_unreadable: false,
         name_truncated: true,
         ..eriksson(DocumentKind::MrzTd3, "02C3")
     };
@@ -582,12 +621,62 @@ fn a_name_filling_the_field_is_truncated() {
 }
 
 #[test]
-fn an_empty_primary_identifier_is_refused() {
-    let result = td3_with(
+fn no_primary_identifier_reads_the_one_name_as_the_surname() {
+    // A person with one name, written as the secondary identifier (`<<` at the start).
+    let id = td3_with(
         "P<UTO<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<<<<<<<<",
         "L898902C36UTO7408122F3204153<<<<<<<<<<<<<<04",
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            id.last_name.as_str(),
+            id.first_name.as_str(),
+            &id.middle_name
+        ),
+        ("ANNA MARIA", "", &None)
     );
-    assert_eq!(result, Err(ScanError::MissingName));
+    // constructed, fictional: a passport with one name (fixtures/mrz/README.md)
+    let id = person(fixture("td3-no-primary-identifier.txt"));
+    assert_identity(
+        &id,
+        &Identity {
+            document: DocumentKind::MrzTd3,
+            first_name: String::new(),
+            middle_name: None,
+            last_name: "KALINDA".into(),
+            suffix: None,
+            dob: date!(1991 - 05 - 17),
+            sex: Some(Sex::F),
+            issuer: Some("UTO".into()),
+            document_number_last4: Some("1736".into()),
+            expires: Some(date!(2031 - 05 - 16)),
+            expiry_unreadable: false,
+            name_truncated: false,
+        },
+    );
+    let id = person(fixture("td1-no-primary-identifier.txt"));
+    assert_identity(
+        &id,
+        &Identity {
+            document: DocumentKind::MrzTd1,
+            first_name: String::new(),
+            middle_name: None,
+            last_name: "TENZIN NORBU".into(),
+            suffix: None,
+            dob: date!(1988 - 02 - 29),
+            sex: Some(Sex::M),
+            issuer: Some("UTO".into()),
+            document_number_last4: Some("1902".into()),
+            expires: Some(date!(2033 - 02 - 28)),
+            expiry_unreadable: false,
+            name_truncated: false,
+        },
+    );
+}
+
+#[test]
+fn an_empty_name_is_refused() {
     let result = td3_with(
         "P<UTO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
         "L898902C36UTO7408122F3204153<<<<<<<<<<<<<<04",
@@ -660,13 +749,22 @@ fn impossible_dates_are_refused() {
             field: "date of birth"
         })
     );
-    let expiry_13 = td3_with(ANNA, "L898902C36UTO7408122F3213157<<<<<<<<<<<<<<00");
-    assert_eq!(
-        expiry_13,
-        Err(ScanError::BadDate {
-            field: "expiry date"
-        })
-    );
+}
+
+#[test]
+fn an_impossible_expiry_is_an_unknown_expiry() {
+    // Month 13, every check digit matching: the document reads, its expiry is unknown, and an
+    // unknown expiry counts as expired (the kiosk's expired-ID policy applies).
+    let id = td3_with(ANNA, "L898902C36UTO7408122F3213157<<<<<<<<<<<<<<00").unwrap();
+    assert_eq!((id.expires, id.expiry_unreadable), (None, true));
+    assert!(id.is_expired(TODAY));
+    assert_eq!(id.last_name, "ERIKSSON");
+    // An unknown part (`<<` for the day).
+    let id = td3_with(ANNA, "L898902C36UTO7408122F3204<<5<<<<<<<<<<<<<<<4").unwrap();
+    assert_eq!((id.expires, id.expiry_unreadable), (None, true));
+    // A letter in it is still a misread.
+    let result = td3_with(ANNA, "L898902C36UTO7408122F32O4153<<<<<<<<<<<<<<04");
+    assert!(result.is_err());
 }
 
 #[test]

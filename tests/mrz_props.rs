@@ -195,6 +195,7 @@ impl Document {
             issuer: Some(self.issuer.clone()),
             document_number_last4: Some(self.number[tail_start..].to_owned()),
             expires: Some(self.expiry),
+            expiry_unreadable: false,
             name_truncated: false,
         }
     }

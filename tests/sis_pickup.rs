@@ -39,6 +39,7 @@ fn adult(first: &str, middle: &str, last: &str) -> Identity {
         issuer: Some("CA".into()),
         document_number_last4: Some("0042".into()),
         expires: None,
+        expiry_unreadable: false,
         name_truncated: false,
     }
 }

@@ -36,6 +36,8 @@ pub struct PublishArgs {
     /// more than once (the lists are merged). Without it the release carries no list.
     #[arg(long, value_name = "FILE.csv")]
     pub revocations: Vec<PathBuf>,
+    #[command(flatten)]
+    pub bad: super::BadRowArgs,
     /// The registry CSV v1 (contracts.md section 2).
     pub file: PathBuf,
 }
@@ -54,6 +56,8 @@ pub struct SyncArgs {
     /// The district's feed public key, base64 or a file [default: sync.public_key].
     #[arg(long)]
     pub pubkey: Option<String>,
+    #[command(flatten)]
+    pub bad: super::BadRowArgs,
 }
 
 pub fn keygen(args: &KeygenArgs) -> Result<(), Refusal> {
@@ -64,14 +68,19 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), Refusal> {
 
 pub fn publish(args: &PublishArgs) -> Result<(), Refusal> {
     let started = Instant::now();
+    let policy = args.bad.policy()?;
     let key = feed::keys::load_signing(&args.key)?;
-    let manifest = feed::publish::publish(
+    let published = feed::publish::publish(
         &args.file,
         &key,
         &args.out,
         args.previous.as_deref(),
         &args.revocations,
+        policy,
     )?;
+    args.bad
+        .report(&published.quarantined, published.bad_rows)?;
+    let manifest = published.manifest;
     let delta = manifest
         .delta
         .as_ref()
@@ -92,12 +101,13 @@ pub fn publish(args: &PublishArgs) -> Result<(), Refusal> {
         .map(|r| format!("; {} ({} revoked invitations)", r.file, r.count))
         .unwrap_or_default();
     println!(
-        "published serial {}: {} ({}, {} names of {} people){delta}{revocations} into {} in {:.1} s",
+        "published serial {}: {} ({}, {} names of {} people{}){delta}{revocations} into {} in {:.1} s",
         manifest.serial,
         manifest.snapshot.file,
         size(manifest.snapshot.size),
         manifest.rows,
         manifest.people,
+        super::left_out(published.bad_rows),
         args.out.display(),
         started.elapsed().as_secs_f64()
     );
@@ -121,10 +131,14 @@ pub fn sync(args: &SyncArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
             "no registry feed configured: set sync.url in the config or pass --url".into(),
         ));
     }
+    let policy = args.bad.policy()?;
     let started = Instant::now();
-    match sync::sync(&db, &settings)? {
+    match sync::sync_with(&db, &settings, policy)? {
         sync::Outcome::Current { serial, revoked } => {
-            println!("registry is current (feed serial {serial}){}", newly_revoked(revoked))
+            println!(
+                "registry is current (feed serial {serial}){}",
+                newly_revoked(revoked)
+            )
         }
         sync::Outcome::Installed {
             serial,
@@ -134,16 +148,22 @@ pub fn sync(args: &SyncArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
             people,
             downloaded,
             revoked,
-        } => println!(
-            "installed feed serial {serial} (was {previous}) from its {}: {} downloaded, {rows} names of {people} people{}, in {:.1} s",
-            match via {
-                sync::Via::Snapshot => "snapshot",
-                sync::Via::Delta => "delta",
-            },
-            size(downloaded),
-            newly_revoked(revoked),
-            started.elapsed().as_secs_f64()
-        ),
+            quarantined,
+            bad_rows,
+        } => {
+            args.bad.report(&quarantined, bad_rows)?;
+            println!(
+                "installed feed serial {serial} (was {previous}) from its {}: {} downloaded, {rows} names of {people} people{}{}, in {:.1} s",
+                match via {
+                    sync::Via::Snapshot => "snapshot",
+                    sync::Via::Delta => "delta",
+                },
+                size(downloaded),
+                super::left_out(bad_rows),
+                newly_revoked(revoked),
+                started.elapsed().as_secs_f64()
+            )
+        }
     }
     Ok(())
 }

@@ -24,6 +24,9 @@ struct ParsedScan<'a> {
     expired: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name_truncated: Option<bool>,
+    /// Only when the card's expiry makes no date (`expired` is then true: the safe reading).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiry_unreadable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invitation: Option<&'a str>,
 }
@@ -48,6 +51,7 @@ pub fn parse(today: Date) -> Result<(), Refusal> {
             expires: id.expires.map(iso),
             expired: Some(id.is_expired(today)),
             name_truncated: id.name_truncated.then_some(true),
+            expiry_unreadable: id.expiry_unreadable.then_some(true),
             invitation: None,
         },
         Scan::Invitation(invitation) => ParsedScan {
@@ -63,6 +67,7 @@ pub fn parse(today: Date) -> Result<(), Refusal> {
             expires: None,
             expired: None,
             name_truncated: None,
+            expiry_unreadable: None,
             invitation: Some(&invitation.token),
         },
     };

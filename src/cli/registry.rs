@@ -20,10 +20,14 @@ pub struct DbArg {
 
 #[derive(Subcommand)]
 pub enum RegistryCommand {
-    /// Replace the registry with a registry CSV v1, atomically.
+    /// Replace the registry with a registry CSV v1, atomically. Rows with a bad field are
+    /// left out and listed (line and column, never their content) on stderr; past
+    /// --max-bad-share of bad rows nothing is imported.
     Import {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        bad: BadRowArgs,
         /// One row per name (primary and aliases), see contracts.md section 2.
         file: PathBuf,
     },
@@ -53,6 +57,63 @@ pub enum RegistryCommand {
     Sync(feed::SyncArgs),
 }
 
+/// How a registry import treats rows with a bad field (`registry import` and `registry sync`).
+#[derive(Args, Clone, Debug)]
+pub struct BadRowArgs {
+    /// The share of rows (0 to 1) that may be bad: they are left out and the rest imported.
+    /// More than this refuses the whole import and the previous registry keeps answering.
+    #[arg(long, value_name = "SHARE", default_value_t = vestibule::store::DEFAULT_MAX_BAD_SHARE)]
+    pub max_bad_share: f64,
+    /// Also write every bad row's line, column and reason to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub bad_rows: Option<PathBuf>,
+}
+
+impl BadRowArgs {
+    pub fn policy(&self) -> Result<vestibule::store::ImportPolicy, Refusal> {
+        Ok(vestibule::store::ImportPolicy::new(self.max_bad_share)?)
+    }
+
+    /// Lists the quarantined rows on stderr (the first hundred) and in `--bad-rows`, by line
+    /// and column only: nothing from the rows themselves.
+    pub fn report(&self, bad: &[vestibule::store::BadRow], count: u64) -> Result<(), Refusal> {
+        const SHOWN: usize = 100;
+        for row in bad.iter().take(SHOWN) {
+            eprintln!("left out: {row}");
+        }
+        if count > SHOWN as u64 {
+            eprintln!(
+                "left out: {} more bad rows{}",
+                count - SHOWN as u64,
+                if self.bad_rows.is_some() {
+                    ", every one in --bad-rows"
+                } else {
+                    " (--bad-rows FILE lists them all)"
+                }
+            );
+        }
+        if let Some(path) = &self.bad_rows {
+            let mut csv = csv::Writer::from_path(path)
+                .map_err(|e| Refusal(format!("cannot write {}: {e}", path.display())))?;
+            csv.write_record(["line", "column", "reason"])?;
+            for row in bad {
+                csv.write_record([row.line.to_string().as_str(), row.column, &row.reason])?;
+            }
+            csv.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// `, N bad rows left out (see stderr)` for a summary line, or nothing.
+pub fn left_out(count: u64) -> String {
+    match count {
+        0 => String::new(),
+        1 => ", 1 bad row left out (see stderr)".into(),
+        n => format!(", {n} bad rows left out (see stderr)"),
+    }
+}
+
 // The feed commands' glue lives beside this file (src/cli/feed.rs).
 #[path = "feed.rs"]
 pub mod feed;
@@ -60,7 +121,7 @@ pub mod feed;
 /// `config`: the global `--config`, which `registry sync` reads its `[sync]` section from.
 pub fn run(command: RegistryCommand, config: Option<&Path>) -> Result<(), Refusal> {
     match command {
-        RegistryCommand::Import { db, file } => import(&db, &file),
+        RegistryCommand::Import { db, bad, file } => import(&db, &bad, &file),
         RegistryCommand::Synth {
             people,
             seed,
@@ -74,18 +135,21 @@ pub fn run(command: RegistryCommand, config: Option<&Path>) -> Result<(), Refusa
     }
 }
 
-fn import(db: &DbArg, file: &Path) -> Result<(), Refusal> {
+fn import(db: &DbArg, bad: &BadRowArgs, file: &Path) -> Result<(), Refusal> {
+    let policy = bad.policy()?;
     let store = open_store(db)?;
     let started = Instant::now();
-    let summary = store.import_registry(open_input(file)?)?;
+    let summary = store.import_registry_with(open_input(file)?, policy)?;
+    bad.report(&summary.quarantined, summary.bad_rows)?;
     println!(
-        "imported {} names ({} aliases) of {} people, {} distinct name terms, from {} in {:.1} s",
+        "imported {} names ({} aliases) of {} people, {} distinct name terms, from {} in {:.1} s{}",
         summary.rows,
         summary.aliases,
         summary.groups,
         summary.terms,
         file.display(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        left_out(summary.bad_rows)
     );
     Ok(())
 }

@@ -37,10 +37,25 @@ impl RegistrySync {
                         }
                     }
                     Ok(Outcome::Installed {
-                        serial, revoked, ..
-                    }) => tracing::info!(
-                        "registry feed: installed serial {serial}, {revoked} invitations newly revoked"
-                    ),
+                        serial,
+                        revoked,
+                        quarantined,
+                        bad_rows,
+                        ..
+                    }) => {
+                        tracing::info!(
+                            "registry feed: installed serial {serial}, {revoked} invitations newly revoked"
+                        );
+                        if bad_rows > 0 {
+                            // line numbers and columns only: nothing from the rows themselves
+                            let first: Vec<String> =
+                                quarantined.iter().take(10).map(ToString::to_string).collect();
+                            tracing::warn!(
+                                "registry feed: serial {serial}: {bad_rows} bad rows left out ({})",
+                                first.join("; ")
+                            );
+                        }
+                    }
                     // the installed registry keeps answering; the next round tries again
                     Err(e) => tracing::warn!("registry feed: {e}"),
                 }

@@ -1,7 +1,9 @@
 //! District side: `vestibule registry publish`.
 //!
 //! 1. Validate the CSV by importing it into a scratch database with the store's own importer
-//!    (the exact parser a kiosk will run; a bad row is refused naming its line).
+//!    (the exact parser a kiosk will run). Rows with a bad field are reported by line and
+//!    column; past the policy's share of them nothing is published. The snapshot carries the
+//!    file as given, so every kiosk leaves the same rows out.
 //! 2. Rewrite it canonically ([`super::rows`]), sorted by `record_id`, zstd-compressed.
 //! 3. Against `--previous`, write a delta holding only the people added, changed or removed.
 //! 4. With `--revocations`, the invitation revocation lists, checked and merged into one
@@ -17,27 +19,35 @@ use ed25519_dalek::SigningKey;
 use super::manifest::{self, Delta, Manifest, RevocationList, Snapshot, MANIFEST_FILE};
 use super::rows::{self, GroupReader, Hashing, LineEncoder, COLUMNS, REMOVE, UPSERT};
 use super::FeedError;
-use crate::store::Store;
+use crate::store::{BadRow, ImportPolicy, Store};
 
 /// zstd level: 5x on a registry CSV (146 MB canonical for 900,000 people -> 28 MB) in about a
 /// second; level 9 saves 1 MB for twice the time, level 3 costs 3 MB.
 const ZSTD_LEVEL: i32 = 6;
 
+/// What [`publish`] wrote, and the registry rows every kiosk will leave out.
+pub struct Published {
+    pub manifest: Manifest,
+    pub quarantined: Vec<BadRow>,
+    pub bad_rows: u64,
+}
+
 /// Publishes `csv` into `out`, with the invitation revocations of the `revocations` lists
-/// when any is given; returns the manifest written.
+/// when any is given; `policy` is the share of bad rows tolerated.
 pub fn publish(
     csv: &Path,
     key: &SigningKey,
     out: &Path,
     previous: Option<&Path>,
     revocations: &[PathBuf],
-) -> Result<Manifest, FeedError> {
+    policy: ImportPolicy,
+) -> Result<Published, FeedError> {
     let revoked = read_revocations(revocations)?;
     std::fs::create_dir_all(out).map_err(FeedError::io(out.display()))?;
     // The check and the canonical rewrite each read the whole file: side by side they take the
     // time of the slower one. Nothing is written until the check passed.
     let (summary, canonical) = std::thread::scope(|scope| {
-        let check = scope.spawn(|| validate(csv, out));
+        let check = scope.spawn(|| validate(csv, out, policy));
         let canonical = Canonical::read(csv);
         let summary = check
             .join()
@@ -75,7 +85,11 @@ pub fn publish(
     };
     let sealed = manifest::seal(&manifest, key)?;
     write_atomically(&out.join(MANIFEST_FILE), &sealed)?;
-    Ok(manifest)
+    Ok(Published {
+        manifest,
+        quarantined: summary.quarantined,
+        bad_rows: summary.bad_rows,
+    })
 }
 
 /// The revocation lists given, read and merged (none given: no list in the release).
@@ -113,13 +127,17 @@ fn write_revocations(
 }
 
 /// Imports `csv` into a scratch database beside the output, removed afterwards.
-fn validate(csv: &Path, out: &Path) -> Result<crate::store::ImportSummary, FeedError> {
+fn validate(
+    csv: &Path,
+    out: &Path,
+    policy: ImportPolicy,
+) -> Result<crate::store::ImportSummary, FeedError> {
     let scratch = Scratch(out.join(".vestibule-publish-check.redb"));
     let _ = std::fs::remove_file(&scratch.0);
     let store = Store::open(&scratch.0)?;
     let input = File::open(csv).map_err(FeedError::io(csv.display()))?;
     store
-        .import_registry(BufReader::with_capacity(1 << 20, input))
+        .import_registry_with(BufReader::with_capacity(1 << 20, input), policy)
         .map_err(|source| FeedError::Registry {
             file: csv.display().to_string(),
             source,
@@ -164,7 +182,21 @@ impl Canonical {
         };
         let mut encoder = LineEncoder::default();
         let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(bad)? {
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // A row the check leaves out (and reports by line) is left out here too.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) =>
+                {
+                    continue
+                }
+                Err(e) => return Err(bad(e)),
+            }
             let fields = positions
                 .iter()
                 .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").trim());

@@ -28,7 +28,7 @@ use super::manifest::{self, Manifest, RevocationList, MANIFEST_FILE};
 use super::rows::{self, Hashing};
 use super::{FeedError, FEED_REVOCATIONS_SERIAL, FEED_SERIAL, FEED_SYNCED_AT};
 use crate::store::invitations::{merge_revocations, SharedRevocation};
-use crate::store::{schema, Store};
+use crate::store::{schema, BadRow, ImportPolicy, Store};
 
 /// Where and how to fetch the feed.
 #[derive(Clone, Debug)]
@@ -58,6 +58,10 @@ pub enum Outcome {
         people: u64,
         downloaded: u64,
         revoked: u64,
+        /// Snapshot rows left out for a bad field (line numbers of the canonical snapshot),
+        /// within the policy's share; `bad_rows` counts them all.
+        quarantined: Vec<BadRow>,
+        bad_rows: u64,
     },
 }
 
@@ -80,13 +84,32 @@ const REVOCATIONS_LIMIT: u64 = 16 << 20;
 
 /// Fetches, verifies and installs the feed's latest release into the database at `db`.
 pub fn sync(db: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
+    sync_with(db, settings, ImportPolicy::default())
+}
+
+/// [`sync`] tolerating the share of bad rows `policy` allows (see [`Store::import_registry_with`]).
+pub fn sync_with(
+    db: &Path,
+    settings: &Settings,
+    policy: ImportPolicy,
+) -> Result<Outcome, FeedError> {
     let store = Store::open(db)?;
-    sync_store(&store, &state_dir(db), settings)
+    sync_store_with(&store, &state_dir(db), settings, policy)
 }
 
 /// [`sync`] into a store this process already has open (a running kiosk, whose screeners keep
 /// answering from the old registry until the import commits); `dir` is [`state_dir`].
 pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outcome, FeedError> {
+    sync_store_with(store, dir, settings, ImportPolicy::default())
+}
+
+/// [`sync_store`] with a chosen [`ImportPolicy`].
+pub fn sync_store_with(
+    store: &Store,
+    dir: &Path,
+    settings: &Settings,
+    policy: ImportPolicy,
+) -> Result<Outcome, FeedError> {
     let key = super::keys::parse_public(&settings.public_key)?;
     let feed = Feed::new(settings)?;
     let bytes = feed.small(MANIFEST_FILE)?;
@@ -121,7 +144,7 @@ pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outc
     let input = File::open(&snapshot).map_err(FeedError::io(snapshot.display()))?;
     let decoder = zstd::Decoder::new(input).map_err(FeedError::io(snapshot.display()))?;
     let started = std::time::Instant::now();
-    let summary = store.import_registry(BufReader::with_capacity(1 << 20, decoder))?;
+    let summary = store.import_registry_with(BufReader::with_capacity(1 << 20, decoder), policy)?;
     tracing::debug!("imported in {:.2} s", started.elapsed().as_secs_f64());
     let revoked = commit_release(
         store,
@@ -141,6 +164,8 @@ pub fn sync_store(store: &Store, dir: &Path, settings: &Settings) -> Result<Outc
         people: summary.groups,
         downloaded,
         revoked,
+        quarantined: summary.quarantined,
+        bad_rows: summary.bad_rows,
     })
 }
 

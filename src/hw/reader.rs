@@ -141,15 +141,15 @@ impl ScanFramer {
 }
 
 /// Removes an AIM symbology identifier (`]` + symbology letter + modifier, e.g. `]L2` for
-/// PDF417, `]Q1` for QR) that readers can be set to prefix.
-pub(crate) fn strip_aim(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.len() >= 3
-        && bytes[0] == b']'
-        && bytes[1].is_ascii_alphabetic()
-        && bytes[2].is_ascii_alphanumeric()
-    {
-        bytes.drain(..3);
+/// PDF417, `]Q1` for QR) that readers can be set to prefix: the one rule of
+/// [`crate::identity::strip_aim_prefix`].
+pub(crate) fn strip_aim(bytes: Vec<u8>) -> Vec<u8> {
+    let kept = crate::identity::strip_aim_prefix(&bytes).len();
+    if kept == bytes.len() {
+        return bytes;
     }
+    let mut bytes = bytes;
+    bytes.drain(..bytes.len() - kept);
     bytes
 }
 

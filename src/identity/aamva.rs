@@ -31,8 +31,10 @@
 //!
 //! - **Names**: DCS/DAC/DAD (2009+); DCS + DCT given names, first then middle, comma or space
 //!   separated (2003-2005); DAB/DAC/DAD or DAA `LAST,FIRST,MIDDLE,SUFFIX` (2000), including
-//!   Pennsylvania's space-separated `FIRST MIDDLE LAST JR`. The suffix comes from DCU (or
-//!   DL/ID-2000's DAE), the DAA suffix part, or a suffix word at the end of the family name.
+//!   Pennsylvania's space-separated `FIRST MIDDLE LAST JR`; DAC `FIRST MIDDLE` with DAD empty,
+//!   `NONE` or missing (Wyoming) is split into first and middle. The suffix comes from DCU (or
+//!   DL/ID-2000's DAE), the DAA suffix part, or a suffix word at the end of the family name or
+//!   of the given names (`JR.`, `III.`, `PH.D.`: dots dropped, see [`super::suffix_word`]).
 //!   Placeholders (`NONE`, `unavl`, `NFN`) read as empty; DDE/DDF/DDG `T` marks truncation.
 //! - **Dates** (DBB birth, DBA expiry): MMDDCCYY in the US, CCYYMMDD in Canada and on
 //!   DL/ID-2000 cards, but jurisdictions stray both ways (New Brunswick writes MMDDCCYY,
@@ -41,7 +43,8 @@
 //!   (`1974-08-12`, `08-12-1974`) are read too.
 //! - **Sex** (DBC): `1`/`M`, `2`/`F`, `9`/`X`.
 //!
-//! Scanner noise is tolerated: CRLF or CR-only separators (every separator ends a field), an AIM
+//! Scanner noise is tolerated: CRLF or CR-only separators, `|` in place of LF, RS or CR (every
+//! separator ends a field), an AIM
 //! prefix, C0/C1 control characters, trailing junk after the last field, and separators removed
 //! altogether by keyboard-wedge scanners, in which case the run-together text is cut wherever
 //! an element ID the standards define begins (`Elements::read_run_together` says how IDs that
@@ -52,7 +55,10 @@
 //! No DL/ID subfile, or neither a name nor a date of birth in it, or a payload shorter than its
 //! directory says while one of them is missing: [`ScanError::Truncated`] (scan again). A
 //! complete payload without a name or a date of birth: [`ScanError::MissingName`],
-//! [`ScanError::MissingDateOfBirth`]. Digits that make no date: [`ScanError::BadDate`]. An
+//! [`ScanError::MissingDateOfBirth`]. A date of birth that makes no date:
+//! [`ScanError::BadDate`]. An expiry that makes no date is no error: the identity says its
+//! expiry is unreadable ([`Identity::expiry_unreadable`], counted as expired), unless the
+//! payload is shorter than its directory says (then [`ScanError::Truncated`]). An
 //! unknown IIN is no error: the issuer then comes from the address's jurisdiction code, or is
 //! `None`.
 //!
@@ -69,8 +75,8 @@ use std::borrow::Cow;
 use time::Date;
 
 use super::{
-    calendar_date, clean_name, last4, normalise_suffix, split_given_names, split_trailing_suffix,
-    DocumentKind, Identity, ScanError, Sex,
+    calendar_date, clean_name, is_scanner_noise, last4, split_given_names, split_trailing_suffix,
+    strip_aim_prefix, suffix_word, DocumentKind, Identity, ScanError, Sex,
 };
 use elements::{IdCounts, Seen};
 use jurisdictions::{Country, Jurisdiction};
@@ -125,7 +131,22 @@ fn identity(header: &Header, elements: &Elements, cut_short: bool) -> Result<Ide
     });
     let order = DateOrder::expected(header, jurisdiction, elements.country);
     let dob = date(elements.dob, order, "date of birth")?.ok_or(ScanError::MissingDateOfBirth)?;
-    let expires = expiry(elements.expiry, order)?;
+    // Fewer than eight digits in a payload shorter than its directory says: cut off inside the
+    // expiry, a misread.
+    let expiry_cut = cut_short
+        && elements
+            .expiry
+            .is_some_and(|value| value.bytes().filter(u8::is_ascii_digit).count() < 8);
+    let (expires, expiry_unreadable) = match expiry(elements.expiry, order) {
+        Ok(expires) => (expires, false),
+        Err(_) if expiry_cut => {
+            return Err(ScanError::Truncated(
+                "the scan stops before the end of the licence data",
+            ))
+        }
+        // A whole card whose expiry makes no date: readable, only its currency is unknown.
+        Err(_) => (None, true),
+    };
     Ok(Identity {
         document: DocumentKind::Aamva,
         first_name: name.first,
@@ -137,6 +158,7 @@ fn identity(header: &Header, elements: &Elements, cut_short: bool) -> Result<Ide
         issuer: jurisdiction.map(|j| j.code.to_owned()),
         document_number_last4: number_last4(elements.number),
         expires,
+        expiry_unreadable,
         name_truncated: elements.name_truncated,
     })
 }
@@ -144,10 +166,12 @@ fn identity(header: &Header, elements: &Elements, cut_short: bool) -> Result<Ide
 // ---------------------------------------------------------------------------------------------
 // Scanner noise and the header
 
-/// LF, RS, CR, and the FS/GS some cards write in place of RS. Every one of them ends a field:
-/// scanners turn LF into CRLF or CR, and CR (the segment terminator) ends the last field too.
+/// LF, RS, CR, the FS/GS some cards write in place of RS, and the `|` some scanners deliver
+/// in place of LF (and of RS and CR). Every one of them ends a field: scanners turn LF into
+/// CRLF or CR, and CR (the segment terminator) ends the last field too. No element this module
+/// reads can hold a `|`.
 fn is_separator(byte: u8) -> bool {
-    matches!(byte, b'\n' | b'\r' | 0x1c..=0x1e)
+    matches!(byte, b'\n' | b'\r' | 0x1c..=0x1e | b'|')
 }
 
 fn is_separator_char(c: char) -> bool {
@@ -157,14 +181,8 @@ fn is_separator_char(c: char) -> bool {
 /// AIM ISO/IEC 15424 symbology identifier (`]L2` for PDF417), usually already removed by
 /// [`super::clean_scanner_noise`] but tolerated when `parse` is called directly.
 fn without_aim_prefix(text: &str) -> &str {
-    match text.as_bytes() {
-        [b']', code, modifier, ..]
-            if code.is_ascii_alphabetic() && modifier.is_ascii_alphanumeric() =>
-        {
-            &text[3..]
-        }
-        _ => text,
-    }
+    // the prefix is three ASCII bytes, so the cut falls on a character boundary
+    &text[text.len() - strip_aim_prefix(text.as_bytes()).len()..]
 }
 
 /// Drops leading blanks, an AIM prefix and control characters that are not separators (C1
@@ -172,9 +190,8 @@ fn without_aim_prefix(text: &str) -> &str {
 fn without_noise(text: &str) -> Cow<'_, str> {
     let text =
         without_aim_prefix(text.trim_start_matches(|c: char| c.is_whitespace() || c == '\0'));
-    let is_noise = |c: char| c.is_control() && !is_separator_char(c);
-    if text.chars().any(is_noise) {
-        Cow::Owned(text.chars().filter(|&c| !is_noise(c)).collect())
+    if text.chars().any(is_scanner_noise) {
+        Cow::Owned(text.chars().filter(|&c| !is_scanner_noise(c)).collect())
     } else {
         Cow::Borrowed(text)
     }
@@ -461,12 +478,35 @@ impl<'a> Elements<'a> {
             .or(full.suffix)
             .or(embedded_suffix);
         match (last, first) {
-            (Some(last), first) => Ok(Name {
-                first: first.unwrap_or_default(),
-                middle,
-                last,
-                suffix,
-            }),
+            (Some(last), first) => {
+                let first = first.unwrap_or_default();
+                // Wyoming (and others) put first and middle names together in DAC when DAD is
+                // empty, `NONE` or missing.
+                let (first, middle) = match middle {
+                    Some(middle) => (first, Some(middle)),
+                    None => split_given_names(&first),
+                };
+                // A suffix written after the given names (`DADMICHAEL JR.`); a lone `V` there
+                // stays a middle initial.
+                let (first, middle, suffix) = match (suffix, middle) {
+                    (None, Some(middle)) => match suffix_word(&middle) {
+                        Some(found) if found.len() > 1 => (first, None, Some(found)),
+                        _ => match split_trailing_suffix(&middle) {
+                            (rest, Some(found)) if found.len() > 1 => {
+                                (first, Some(rest), Some(found))
+                            }
+                            _ => (first, Some(middle), None),
+                        },
+                    },
+                    (suffix, middle) => (first, middle, suffix),
+                };
+                Ok(Name {
+                    first,
+                    middle,
+                    last,
+                    suffix,
+                })
+            }
             // A person with one name: screening compares it as the surname.
             (None, Some(only)) => {
                 let (first, middle) = middle
@@ -561,7 +601,7 @@ impl FullName {
         let mut suffix = parts.find(|part| !part.is_empty()).and_then(suffix_text);
         // `SMITH,JOHN,JR` has no middle name; a lone `V` stays a middle initial.
         if suffix.is_none() && middle.len() > 1 {
-            if let Some(found) = normalise_suffix(middle) {
+            if let Some(found) = suffix_word(middle) {
                 suffix = Some(found);
                 middle = "";
             }
@@ -605,10 +645,11 @@ fn tidy(raw: &str) -> Option<String> {
     }
 }
 
-/// DCU/DAE: `JR.` reads `JR`; a suffix outside the usual list (`1ST`, `VI`) is kept as written.
+/// DCU/DAE: `JR.` reads `JR`, `PH.D.` reads `PHD`; a suffix outside the known ones (`1ST`,
+/// `VI`) is kept as written.
 fn suffix_text(raw: &str) -> Option<String> {
     let suffix = tidy(raw)?;
-    Some(normalise_suffix(&suffix).unwrap_or_else(|| suffix.trim_end_matches('.').to_owned()))
+    Some(suffix_word(&suffix).unwrap_or_else(|| suffix.trim_end_matches('.').to_owned()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,15 +699,22 @@ fn date(
         .ok_or(ScanError::BadDate { field })
 }
 
-/// An expiry of all zeros or all nines is a document that does not expire.
+/// An expiry of all zeros or all nines is a document that does not expire, as is one absent,
+/// empty or a placeholder (`NONE`); anything else that makes no date (`11111112`, `UNKNOWN1`) is
+/// `BadDate`, which [`identity`] reads as an unreadable expiry.
 fn expiry(raw: Option<&str>, order: DateOrder) -> Result<Option<Date>, ScanError> {
-    let never = raw.map(str::trim).is_some_and(|value| {
-        !value.is_empty() && (value.bytes().all(|b| b == b'0') || value.bytes().all(|b| b == b'9'))
-    });
-    if never {
+    let Some(value) = raw.map(str::trim) else {
+        return Ok(None);
+    };
+    let never = value.bytes().all(|b| b == b'0') || value.bytes().all(|b| b == b'9');
+    if never || clean_name(value).is_none() {
         return Ok(None);
     }
-    date(raw, order, "expiry date")
+    read_date(value.as_bytes(), order)
+        .map(Some)
+        .ok_or(ScanError::BadDate {
+            field: "expiry date",
+        })
 }
 
 /// MMDDCCYY or CCYYMMDD (the expected order first), `CCYY-MM-DD`, or `MM-DD-CCYY` (`DD-MM-CCYY`

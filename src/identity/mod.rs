@@ -27,13 +27,16 @@ pub use prereg::InvitationRef;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Identity {
     pub document: DocumentKind,
-    /// Upper-case as printed; may be empty for a person with one name (e.g. an MRZ with no
-    /// given names), never together with an empty `last_name`.
+    /// Upper-case as printed; may be empty for a person with one name (an MRZ with no given
+    /// names, or one with no surname whose only name is then `last_name`), never together with
+    /// an empty `last_name`.
     pub first_name: String,
     /// Every given name after the first, space separated.
     pub middle_name: Option<String>,
     pub last_name: String,
-    /// `JR`, `SR`, `II` ... kept apart from the surname so screening can compare either way.
+    /// `JR`, `SR`, `II` ... kept apart from the surname so screening can compare either way; an
+    /// academic or professional suffix (`PHD`, `ESQ`) when the document carries no generational
+    /// one (screening ignores those).
     pub suffix: Option<String>,
     pub dob: Date,
     pub sex: Option<Sex>,
@@ -43,7 +46,13 @@ pub struct Identity {
     /// Only the last four characters of the document number (for staff to compare against
     /// the card in hand); the full number is never kept.
     pub document_number_last4: Option<String>,
+    /// `None`: the document does not expire, or (see `expiry_unreadable`) its expiry could not
+    /// be read.
     pub expires: Option<Date>,
+    /// The document carries an expiry date that makes no date (`13/45/2030`, `<<` parts): the
+    /// card itself is readable, only whether it is current is unknown. [`Identity::is_expired`]
+    /// then answers `true`, the safe reading: a kiosk that refuses expired IDs refuses it too.
+    pub expiry_unreadable: bool,
     /// The document says a name field was truncated to fit (AAMVA DDE/DDF/DDG), so screening
     /// should treat the printed name as a prefix.
     pub name_truncated: bool,
@@ -60,9 +69,10 @@ impl fmt::Debug for Identity {
 }
 
 impl Identity {
-    /// Whether the document has expired on `today` (a document is valid through its expiry date).
+    /// Whether the document has expired on `today` (a document is valid through its expiry
+    /// date). An unreadable expiry counts as expired: nothing shows the document is current.
     pub fn is_expired(&self, today: Date) -> bool {
-        self.expires.is_some_and(|expires| expires < today)
+        self.expiry_unreadable || self.expires.is_some_and(|expires| expires < today)
     }
 }
 
@@ -197,37 +207,43 @@ pub fn read_scan(raw: &[u8], today: Date) -> Result<Scan, ScanError> {
 
 /// Strips what scanners add around a payload: an AIM symbology identifier (`]L2`, `]Q1`, ...),
 /// C1 control bytes some keyboard-wedge scanners emit, and bytes that are not text. Kept:
-/// printable ASCII, the separators AAMVA uses (LF, RS, CR) and Latin-1 letters. Bytes that are
-/// not valid UTF-8 are read as Latin-1, which is what AAMVA cards use for accented names.
+/// printable ASCII, the separators AAMVA uses (LF, RS, CR, FS, GS) and Latin-1 letters. Bytes
+/// that are not valid UTF-8 are read as Latin-1, which is what AAMVA cards use for accented
+/// names.
+///
+/// This is the one scanner-noise cleaner: the serial reader's framer (`hw::reader`) and the AAMVA
+/// parser (called directly by tests and fuzz targets) use [`strip_aim_prefix`] and
+/// [`is_scanner_noise`] from here.
 pub fn clean_scanner_noise(raw: &[u8]) -> String {
-    let body = strip_aim_prefix(raw);
-    let text = match std::str::from_utf8(body) {
-        Ok(utf8) => utf8.to_owned(),
-        Err(_) => body.iter().map(|&b| char::from(b)).collect(),
-    };
-    text.chars()
-        .filter(|&c| match c {
-            '\n' | '\r' | '\u{1e}' | '\u{1c}' | '\u{1d}' => true,
-            c if c.is_control() => false, // C0 (other than separators) and C1
-            _ => true,
-        })
-        .collect()
-}
-
-fn strip_aim_prefix(raw: &[u8]) -> &[u8] {
-    // AIM ISO/IEC 15424: `]` + symbology letter + modifier digit/letter.
     let start = raw
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(raw.len());
-    let rest = &raw[start..];
-    match rest {
+    let body = strip_aim_prefix(&raw[start..]);
+    let text = match std::str::from_utf8(body) {
+        Ok(utf8) => utf8.to_owned(),
+        Err(_) => body.iter().map(|&b| char::from(b)).collect(),
+    };
+    text.chars().filter(|&c| !is_scanner_noise(c)).collect()
+}
+
+/// A control character that is not one of the separators AAMVA payloads use (LF, CR, RS and
+/// the FS/GS some cards write in place of RS): C0 and C1 noise from scanners.
+pub fn is_scanner_noise(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\u{1c}' | '\u{1d}' | '\u{1e}')
+}
+
+/// Removes an AIM ISO/IEC 15424 symbology identifier (`]` + symbology letter + modifier, e.g.
+/// `]L2` for PDF417, `]Q1` for QR) at the very start; anything else is returned whole. The three
+/// bytes are ASCII, so on text this cuts at a character boundary.
+pub fn strip_aim_prefix(raw: &[u8]) -> &[u8] {
+    match raw {
         [b']', code, modifier, tail @ ..]
             if code.is_ascii_alphabetic() && modifier.is_ascii_alphanumeric() =>
         {
             tail
         }
-        _ => rest,
+        _ => raw,
     }
 }
 
@@ -265,22 +281,62 @@ pub const SUFFIXES: &[&str] = &[
     "JR", "SR", "II", "III", "IV", "V", "2ND", "3RD", "4TH", "5TH",
 ];
 
-/// The canonical spelling of a suffix (`JR.` -> `JR`), or `None` when `word` is not one.
+/// Academic and professional suffixes (`PH.D.`, `ESQ.`): kept apart from the name by the
+/// parsers, never compared by screening. `MD` only when written with a dot (`M.D.`): bare `MD`
+/// is also a given name.
+pub const TITLE_SUFFIXES: &[&str] = &["PHD", "ESQ", "DDS", "DMD", "DVM", "EDD", "MD"];
+
+/// The canonical spelling of a generational suffix (`JR.` -> `JR`, `III.` -> `III`), or `None`
+/// when `word` is not one.
 pub fn normalise_suffix(word: &str) -> Option<String> {
-    let bare = word.trim().trim_end_matches('.').to_uppercase();
+    let bare: String = word
+        .trim()
+        .chars()
+        .filter(|&c| c != '.')
+        .collect::<String>()
+        .to_uppercase();
     SUFFIXES.contains(&bare.as_str()).then_some(bare)
 }
 
-/// Removes a trailing suffix word from a name (`SMITH JR` -> (`SMITH`, `JR`)).
+/// A generational suffix ([`normalise_suffix`]) or an academic / professional one without its
+/// dots (`PH.D.` -> `PHD`), or `None`.
+pub fn suffix_word(word: &str) -> Option<String> {
+    if let Some(generational) = normalise_suffix(word) {
+        return Some(generational);
+    }
+    let bare: String = word
+        .trim()
+        .chars()
+        .filter(|&c| c != '.')
+        .collect::<String>()
+        .to_uppercase();
+    let dotted = word.contains('.');
+    TITLE_SUFFIXES
+        .contains(&bare.as_str())
+        .then_some(bare)
+        .filter(|bare| bare != "MD" || dotted)
+}
+
+/// Removes trailing suffix words from a name (`SMITH JR.` -> (`SMITH`, `JR`), `DOE PH.D.` ->
+/// (`DOE`, `PHD`)); at least one word of the name stays. Of two suffixes (`SMITH JR. PH.D.`) the
+/// generational one is kept, since screening compares it.
 pub fn split_trailing_suffix(name: &str) -> (String, Option<String>) {
     let mut words: Vec<&str> = name.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-    if words.len() > 1 {
-        if let Some(suffix) = words.last().and_then(|w| normalise_suffix(w)) {
-            words.pop();
-            return (words.join(" "), Some(suffix));
+    let mut found: Option<String> = None;
+    for _ in 0..2 {
+        if words.len() < 2 {
+            break;
+        }
+        let Some(suffix) = words.last().and_then(|w| suffix_word(w)) else {
+            break;
+        };
+        words.pop();
+        let generational = SUFFIXES.contains(&suffix.as_str());
+        if found.is_none() || generational {
+            found = Some(suffix);
         }
     }
-    (words.join(" "), None)
+    (words.join(" "), found)
 }
 
 /// The last four characters of a document number, or fewer when it is shorter.
@@ -351,6 +407,44 @@ mod tests {
     }
 
     #[test]
+    fn punctuated_suffixes_are_kept_apart() {
+        assert_eq!(
+            split_trailing_suffix("SMITH III."),
+            ("SMITH".into(), Some("III".into()))
+        );
+        assert_eq!(
+            split_trailing_suffix("DOE PH.D."),
+            ("DOE".into(), Some("PHD".into()))
+        );
+        assert_eq!(
+            split_trailing_suffix("DOE JR. PH.D."),
+            ("DOE".into(), Some("JR".into()))
+        );
+        assert_eq!(
+            split_trailing_suffix("WELBY M.D."),
+            ("WELBY".into(), Some("MD".into()))
+        );
+        // bare MD is a given name too; a name keeps at least one word
+        assert_eq!(split_trailing_suffix("KARIM MD"), ("KARIM MD".into(), None));
+        assert_eq!(split_trailing_suffix("PH.D."), ("PH.D.".into(), None));
+        assert_eq!(
+            normalise_suffix("PH.D."),
+            None,
+            "screening compares generations only"
+        );
+        assert_eq!(suffix_word("Esq."), Some("ESQ".into()));
+    }
+
+    #[test]
+    fn one_cleaner_for_aim_prefixes() {
+        assert_eq!(strip_aim_prefix(b"]L2DATA"), b"DATA");
+        assert_eq!(strip_aim_prefix(b"]Q1"), b"");
+        assert_eq!(strip_aim_prefix(b"]!2DATA"), b"]!2DATA");
+        assert_eq!(strip_aim_prefix(b" ]L2DATA"), b" ]L2DATA");
+        assert_eq!(clean_scanner_noise(b" \r\n]L2@x"), "@x");
+    }
+
+    #[test]
     fn last4_keeps_only_the_tail() {
         assert_eq!(last4("D123-456-789").as_deref(), Some("6789"));
         assert_eq!(last4("X1").as_deref(), Some("X1"));
@@ -377,6 +471,7 @@ mod tests {
             issuer: Some("MO".into()),
             document_number_last4: Some("1234".into()),
             expires: None,
+            expiry_unreadable: false,
             name_truncated: false,
         };
         let shown = format!("{id:?}");

@@ -18,7 +18,9 @@
 //! TD3 personal number, composite), because a misread character in an MRZ is common and the
 //! kiosk screens on exactly these fields. A TD1/TD2 document number longer than nine characters
 //! puts `<` where its check digit would be and continues, followed by its check digit, at the
-//! start of the optional data (ICAO 9303 part 5 / part 6, "long document numbers").
+//! start of the optional data (ICAO 9303 part 5 / part 6, "long document numbers"). Belgian ID
+//! cards compute that check digit over the number as printed, the `<` between its parts
+//! included; both readings are accepted (the composite check digit covers the number either way).
 //!
 //! Dates are `YYMMDD`. The century is decided against `today` (passed in, never read from the
 //! clock):
@@ -30,7 +32,13 @@
 //!
 //! A date of birth with any unknown part (`<<` for the day, month or year, which ICAO allows)
 //! is refused with [`ScanError::MissingDateOfBirth`]: screening needs a whole date and the kiosk
-//! does not guess one. An expiry written as all fillers means "no expiry".
+//! does not guess one. An expiry written as all fillers means "no expiry"; one with a `<<` part
+//! or digits that make no calendar date (its check digit matching) is an unreadable expiry
+//! ([`Identity::expiry_unreadable`], which counts as expired), not an unreadable document.
+//!
+//! A name field that starts with `<<` has no primary identifier: a person with one name written
+//! as the secondary identifier. That name is read as the surname (first name empty), as an
+//! AAMVA card's only name is, so screening compares it with registry surnames.
 //!
 //! Only what [`Identity`] holds leaves this module: nationality, optional data and the full
 //! document number are read only as far as the check digits need them.
@@ -92,8 +100,13 @@ pub fn parse(text: &str, today: Date) -> Result<Identity, ScanError> {
     let sex = zone.sex(layout.sex)?;
     let document_number = zone.verify_check_digits(&layout)?;
     let dob = birth_date(zone.span(layout.dob), today)?;
-    let expires = expiry_date(zone.span(layout.expiry), today)?;
+    let expiry = expiry_date(zone.span(layout.expiry), today)?;
     let name = Name::read(zone.span(layout.name))?;
+    let (expires, expiry_unreadable) = match expiry {
+        Expiry::On(date) => (Some(date), false),
+        Expiry::Never => (None, false),
+        Expiry::Unreadable => (None, true),
+    };
     Ok(Identity {
         document: layout.kind,
         first_name: name.first,
@@ -105,6 +118,7 @@ pub fn parse(text: &str, today: Date) -> Result<Identity, ScanError> {
         issuer: Some(issuer),
         document_number_last4: document_number.last4(),
         expires,
+        expiry_unreadable,
         name_truncated: name.truncated,
     })
 }
@@ -259,7 +273,17 @@ impl Zone {
                 let Some((&check, rest)) = run.split_last() else {
                     return Err(ScanError::CheckDigit("document number"));
                 };
+                // Belgian ID cards compute this check digit over the number as printed, the
+                // filler between its two parts included (`000610035<701`, check 7), where ICAO
+                // leaves the filler out (`000610035701`, check 9). Either reading is accepted:
+                // the composite check digit still covers every character of it.
+                let mut as_printed = DocumentNumber::new(number.as_bytes());
+                as_printed.extend(b"<");
+                as_printed.extend(rest);
                 number.extend(rest);
+                if digit_value(check) == Some(check_digit(as_printed.as_bytes())) {
+                    return Ok(number);
+                }
                 check
             }
             _ => check,
@@ -453,13 +477,23 @@ fn birth_date(raw: &[u8], today: Date) -> Result<Date, ScanError> {
     calendar_date(year, month, day).ok_or(ScanError::BadDate { field: FIELD })
 }
 
-fn expiry_date(raw: &[u8], today: Date) -> Result<Option<Date>, ScanError> {
+/// What the expiry field says: a date, no expiry (all fillers) or a date that cannot be read
+/// (a `<<` part, or digits that make no calendar date) on a zone whose check digits all match.
+#[derive(Debug, PartialEq, Eq)]
+enum Expiry {
+    On(Date),
+    Never,
+    Unreadable,
+}
+
+/// Characters other than digits and `<<` pairs are a misread ([`ScanError::BadDate`]).
+fn expiry_date(raw: &[u8], today: Date) -> Result<Expiry, ScanError> {
     const FIELD: &str = "expiry date";
     if raw.iter().all(|&b| b == b'<') {
-        return Ok(None);
+        return Ok(Expiry::Never);
     }
     let [Some(yy), Some(month), Some(day)] = written_date(raw, FIELD)? else {
-        return Err(ScanError::BadDate { field: FIELD });
+        return Ok(Expiry::Unreadable);
     };
     let this_year = today.year();
     let mut year = this_year - this_year.rem_euclid(100) + i32::from(yy);
@@ -468,9 +502,7 @@ fn expiry_date(raw: &[u8], today: Date) -> Result<Option<Date>, ScanError> {
     } else if year < this_year - 49 {
         year += 100;
     }
-    calendar_date(year, month, day)
-        .map(Some)
-        .ok_or(ScanError::BadDate { field: FIELD })
+    Ok(calendar_date(year, month, day).map_or(Expiry::Unreadable, Expiry::On))
 }
 
 /// The name field split the ICAO way: primary identifier `<<` secondary identifier.
@@ -497,10 +529,23 @@ impl Name {
             None => (field, &[][..]),
         };
         let primary = words(primary);
-        if primary.is_empty() {
-            return Err(ScanError::MissingName);
-        }
         let secondary = words(secondary);
+        if primary.is_empty() {
+            if secondary.is_empty() {
+                return Err(ScanError::MissingName);
+            }
+            // No primary identifier (`<<ANNA<MARIA`): a person with one name, which some
+            // issuers write as the secondary identifier. It is screened as the surname, as an
+            // AAMVA card's only name is.
+            let (last, suffix) = suffix_split(&secondary, truncated);
+            return Ok(Name {
+                first: String::new(),
+                middle: None,
+                last,
+                suffix,
+                truncated,
+            });
+        }
         // A cut-off last word may only look like a suffix (`V` from `VICTORIA`).
         let cut_primary = truncated && secondary.is_empty();
         let (last, suffix) = suffix_split(&primary, cut_primary);

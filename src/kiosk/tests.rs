@@ -27,6 +27,7 @@ fn identity(expires: Date) -> Identity {
         issuer: Some("MO".into()),
         document_number_last4: Some("1234".into()),
         expires: Some(expires),
+        expiry_unreadable: false,
         name_truncated: false,
     }
 }

@@ -274,6 +274,7 @@ mod tests {
             issuer: None,
             document_number_last4: None,
             expires: None,
+            expiry_unreadable: false,
             name_truncated: false,
         }
     }

@@ -2,7 +2,16 @@
 //!
 //! Streaming: rows go to redb as they are read; memory holds only the index under construction
 //! (the vocabulary and 12 bytes per name term) and the set of record ids seen. Atomic: all of it
-//! happens in one write transaction that commits only after the last row was accepted.
+//! happens in one write transaction that commits only after the last row was read.
+//!
+//! A registry is data we did not make: one row with an empty `jurisdiction` must not keep
+//! 900,000 people out. A registry row with a bad field is quarantined (left out and reported as
+//! [`BadRow`]: line, column, reason, never the row's content) and the good rows are imported,
+//! up to [`ImportPolicy::max_bad_share`] of the file's rows (1% by default); past that, or when
+//! no good row is left, nothing is imported and the previous registry keeps answering. What is
+//! wrong with the file as a whole still refuses it: a header without a required column, a
+//! header that is not UTF-8, a read error. Watchlists (the school's own, short, typed lists)
+//! stay all-or-nothing: a bad entry refuses the file naming its line.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -28,6 +37,88 @@ pub struct ImportSummary {
     pub groups: u64,
     pub aliases: u64,
     pub terms: u64,
+    /// Registry rows left out, in file order (at most [`MOST_BAD_ROWS_KEPT`] of them).
+    pub quarantined: Vec<BadRow>,
+    /// How many registry rows were left out in all.
+    pub bad_rows: u64,
+}
+
+/// The share of a registry file's rows that may be bad before the import is refused.
+pub const DEFAULT_MAX_BAD_SHARE: f64 = 0.01;
+
+/// Bad rows whose place is kept for the report; past it they are only counted.
+pub const MOST_BAD_ROWS_KEPT: usize = 100_000;
+
+/// How much of a registry file may be bad.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImportPolicy {
+    /// Bad rows over all rows, 0.0 to 1.0: more than this refuses the whole import. 0.0 refuses
+    /// any bad row. A bad row that spans several lines (an unclosed quote) counts once per line,
+    /// so a file swallowed by one stray quote is refused, not imported as one bad row.
+    pub max_bad_share: f64,
+}
+
+impl Default for ImportPolicy {
+    fn default() -> Self {
+        ImportPolicy {
+            max_bad_share: DEFAULT_MAX_BAD_SHARE,
+        }
+    }
+}
+
+impl ImportPolicy {
+    /// `share` must be a number from 0 to 1.
+    pub fn new(share: f64) -> Result<ImportPolicy, StoreError> {
+        if !(0.0..=1.0).contains(&share) {
+            return Err(StoreError::BadFile(format!(
+                "the bad row share must be from 0 to 1 (0.01 is 1%), not {share}"
+            )));
+        }
+        Ok(ImportPolicy {
+            max_bad_share: share,
+        })
+    }
+}
+
+/// A registry row left out of an import: where it is and what is wrong, never what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadRow {
+    /// The line the row starts on (the header is line 1).
+    pub line: u64,
+    /// The column at fault; empty when the row as a whole is (the wrong number of fields).
+    pub column: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.column {
+            "" => write!(f, "line {}: {}", self.line, self.reason),
+            column => write!(f, "line {}, column `{column}`: {}", self.line, self.reason),
+        }
+    }
+}
+
+/// What is wrong with one row: the column (empty for the whole row) and the message.
+struct RowProblem {
+    column: &'static str,
+    message: String,
+}
+
+impl RowProblem {
+    fn new(column: &'static str, message: impl Into<String>) -> RowProblem {
+        RowProblem {
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn at(self, line: u64) -> StoreError {
+        StoreError::BadRow {
+            line,
+            reason: self.message,
+        }
+    }
 }
 
 /// The registry CSV columns every file must have (contracts.md section 2).
@@ -64,20 +155,29 @@ pub const WATCHLIST_LISTS: &[&str] = &[
 pub const WATCHLIST_ACTIONS: &[&str] = &["alert", "deny"];
 
 /// Column positions by name, after checking the required ones are all there.
-struct Columns(HashMap<String, usize>);
+struct Columns {
+    map: HashMap<String, usize>,
+    /// The header's names in file order (lower case).
+    names: Vec<String>,
+}
 
 impl Columns {
     fn read<R: Read>(csv: &mut csv::Reader<R>, required: &[&str]) -> Result<Columns, StoreError> {
-        let headers = csv.headers().map_err(csv_error)?;
-        let map: HashMap<String, usize> = headers
+        let headers = csv.headers().map_err(|e| match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => StoreError::BadRow {
+                line: 1,
+                reason: "the header is not UTF-8 text (save the file as CSV UTF-8)".into(),
+            },
+            _ => csv_error(e),
+        })?;
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect();
+        let map: HashMap<String, usize> = names
             .iter()
             .enumerate()
-            .map(|(i, h)| {
-                (
-                    h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(),
-                    i,
-                )
-            })
+            .map(|(i, h)| (h.clone(), i))
             .collect();
         if let Some(missing) = required.iter().find(|c| !map.contains_key(**c)) {
             return Err(StoreError::BadRow {
@@ -85,11 +185,24 @@ impl Columns {
                 reason: format!("the header has no `{missing}` column"),
             });
         }
-        Ok(Columns(map))
+        Ok(Columns { map, names })
+    }
+
+    /// The name of the column at `index` when it is one the registry knows, else empty.
+    fn known_name(&self, index: usize) -> &'static str {
+        let Some(name) = self.names.get(index) else {
+            return "";
+        };
+        REGISTRY_REQUIRED
+            .iter()
+            .chain(schema::DETAIL_COLUMNS)
+            .find(|known| **known == name.as_str())
+            .copied()
+            .unwrap_or("")
     }
 
     fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
-        self.0
+        self.map
             .get(column)
             .and_then(|&i| record.get(i))
             .map(str::trim)
@@ -120,13 +233,14 @@ fn clean(text: &str) -> String {
 fn parse_common(
     columns: &Columns,
     record: &csv::StringRecord,
-    line: u64,
-    id_column: &str,
-) -> Result<NameRow, StoreError> {
-    let bad = |reason: String| StoreError::BadRow { line, reason };
+    id_column: &'static str,
+) -> Result<NameRow, RowProblem> {
     let record_id = clean(columns.get(record, id_column));
     if record_id.is_empty() {
-        return Err(bad(format!("`{id_column}` is empty")));
+        return Err(RowProblem::new(
+            id_column,
+            format!("`{id_column}` is empty"),
+        ));
     }
     let dob_text = columns.get(record, "dob");
     let dob = if dob_text.is_empty() {
@@ -134,11 +248,11 @@ fn parse_common(
     } else {
         Some(
             schema::parse_iso(dob_text)
-                .ok_or_else(|| bad("`dob` is not a date (YYYY-MM-DD)".into()))?,
+                .ok_or_else(|| RowProblem::new("dob", "`dob` is not a date (YYYY-MM-DD)"))?,
         )
     };
     let sex = schema::parse_sex(columns.get(record, "sex"))
-        .map_err(|_| bad("`sex` must be M, F or empty".into()))?;
+        .map_err(|_| RowProblem::new("sex", "`sex` must be M, F or empty"))?;
     let row = NameRow {
         record_id,
         alias: false,
@@ -150,9 +264,128 @@ fn parse_common(
         sex,
     };
     if row.name().last.is_empty() && row.name().first.is_empty() {
-        return Err(bad("the row has no name".into()));
+        return Err(RowProblem::new("last_name", "the row has no name"));
     }
     Ok(row)
+}
+
+/// One registry row checked: the name row (alias or not) and its jurisdiction, or what is wrong.
+fn registry_row(
+    columns: &Columns,
+    record: &csv::StringRecord,
+) -> Result<(NameRow, String), RowProblem> {
+    let mut row = parse_common(columns, record, "record_id")?;
+    row.alias = match columns
+        .get(record, "name_kind")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "primary" => false,
+        "alias" => true,
+        _ => {
+            return Err(RowProblem::new(
+                "name_kind",
+                "`name_kind` must be primary or alias",
+            ))
+        }
+    };
+    let jurisdiction = columns.get(record, "jurisdiction");
+    if jurisdiction.len() != 2 || !jurisdiction.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(RowProblem::new(
+            "jurisdiction",
+            "`jurisdiction` must be a two-letter code",
+        ));
+    }
+    Ok((row, jurisdiction.to_owned()))
+}
+
+/// The row as text, or which field is not UTF-8 / has the wrong number of fields.
+fn text_record(columns: &Columns, raw: csv::ByteRecord) -> Result<csv::StringRecord, RowProblem> {
+    let width = columns.names.len();
+    // A quoted field may hold line breaks, but not whole rows: that is a quote left open,
+    // swallowing the rows after it (each line of it counts as a bad row, see `Quarantine`).
+    if let Some(field) = raw.iter().position(|field| {
+        field.contains(&b'\n')
+            && field
+                .split(|&b| b == b'\n')
+                .skip(1)
+                .any(|line| line.iter().filter(|&&b| b == b',').count() + 1 >= width)
+    }) {
+        return Err(RowProblem::new(
+            columns.known_name(field),
+            "a quote is not closed: the field runs on over the rows after it",
+        ));
+    }
+    if raw.len() != width {
+        return Err(RowProblem::new(
+            "",
+            format!(
+                "{} fields where the header has {}",
+                raw.len(),
+                columns.names.len()
+            ),
+        ));
+    }
+    csv::StringRecord::from_byte_record(raw).map_err(|e| {
+        let field = e.utf8_error().field();
+        match columns.known_name(field) {
+            "" => RowProblem::new("", format!("field {} is not valid UTF-8", field + 1)),
+            column => RowProblem::new(column, format!("`{column}` is not valid UTF-8")),
+        }
+    })
+}
+
+/// Bad rows met so far, and the share they make of the file.
+#[derive(Default)]
+struct Quarantine {
+    kept: Vec<BadRow>,
+    rows: u64,
+    /// Lines the bad rows span (a row swallowed by an unclosed quote spans many).
+    lines: u64,
+}
+
+impl Quarantine {
+    fn add(&mut self, line: u64, lines: u64, problem: RowProblem) {
+        self.rows += 1;
+        self.lines += lines.max(1);
+        if self.kept.len() < MOST_BAD_ROWS_KEPT {
+            self.kept.push(BadRow {
+                line,
+                column: problem.column,
+                reason: problem.message,
+            });
+        }
+    }
+
+    /// Refuses the import when the bad rows are more than `policy` allows of `good` + bad rows,
+    /// or when nothing good is left.
+    fn check(&self, good: u64, policy: ImportPolicy) -> Result<(), StoreError> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let total = good + self.lines;
+        let share = self.lines as f64 / total as f64;
+        if good > 0 && share <= policy.max_bad_share {
+            return Ok(());
+        }
+        const SHOWN: usize = 5;
+        let mut first: Vec<String> = self
+            .kept
+            .iter()
+            .take(SHOWN)
+            .map(ToString::to_string)
+            .collect();
+        if self.rows > SHOWN as u64 {
+            first.push(format!("and {} more", self.rows - SHOWN as u64));
+        }
+        Err(StoreError::TooManyBadRows {
+            bad: self.rows,
+            rows: good + self.rows,
+            share_pct: share * 100.0,
+            allowed_pct: policy.max_bad_share * 100.0,
+            first: first.join("; "),
+        })
+    }
 }
 
 /// `meta` key: when the live registry was imported (seconds since the Unix epoch).
@@ -165,8 +398,20 @@ impl Store {
     /// are remembered by row id only and completed in a second pass inside the same transaction
     /// (their primary's date of birth when they have none, and the pointer to the primary that
     /// carries the staff-facing details), so rows may come in any order.
+    ///
+    /// Bad rows are quarantined under the default [`ImportPolicy`] (see the module docs).
     pub fn import_registry(&self, input: impl Read) -> Result<ImportSummary, StoreError> {
-        let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        self.import_registry_with(input, ImportPolicy::default())
+    }
+
+    /// [`Store::import_registry`] with a chosen share of bad rows to tolerate.
+    pub fn import_registry_with(
+        &self,
+        input: impl Read,
+        policy: ImportPolicy,
+    ) -> Result<ImportSummary, StoreError> {
+        // Flexible: a row with the wrong number of fields is one bad row, not a bad file.
+        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(input);
         let columns = Columns::read(&mut csv, REGISTRY_REQUIRED)?;
         let write = self.db().begin_write()?;
         // Rows of the registry this import replaces: their pages fall free at the commit.
@@ -193,31 +438,30 @@ impl Store {
             groups: 0,
             aliases: 0,
             terms: 0,
+            quarantined: Vec::new(),
+            bad_rows: 0,
         };
+        let mut quarantine = Quarantine::default();
         {
             let mut rows = write.open_table(REGISTRY_ROWS)?;
-            let mut record = csv::StringRecord::new();
-            while csv.read_record(&mut record).map_err(csv_error)? {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
-                let mut row = parse_common(&columns, &record, line, "record_id")?;
+            let mut raw = csv::ByteRecord::new();
+            // A read error is the file's, not a row's: it refuses the import.
+            while csv.read_byte_record(&mut raw).map_err(csv_error)? {
+                let line = raw.position().map(|p| p.line()).unwrap_or(0);
+                let spans = csv.position().line().saturating_sub(line);
+                let checked = text_record(&columns, std::mem::take(&mut raw))
+                    .and_then(|record| Ok((registry_row(&columns, &record)?, record)));
+                let ((mut row, jurisdiction), record) = match checked {
+                    Ok(checked) => checked,
+                    Err(problem) => {
+                        quarantine.add(line, spans, problem);
+                        continue;
+                    }
+                };
                 let bad = |reason: &str| StoreError::BadRow {
                     line,
                     reason: reason.to_owned(),
                 };
-                row.alias = match columns
-                    .get(&record, "name_kind")
-                    .to_ascii_lowercase()
-                    .as_str()
-                {
-                    "primary" => false,
-                    "alias" => true,
-                    _ => return Err(bad("`name_kind` must be primary or alias")),
-                };
-                let jurisdiction = columns.get(&record, "jurisdiction");
-                if jurisdiction.len() != 2 || !jurisdiction.chars().all(|c| c.is_ascii_alphabetic())
-                {
-                    return Err(bad("`jurisdiction` must be a two-letter code"));
-                }
                 let row_id = RowId::try_from(summary.rows).map_err(|_| bad("too many rows"))?;
                 let hash = stable_hash(&row.record_id);
                 let extras = if row.alias {
@@ -242,12 +486,17 @@ impl Store {
                     }
                 } else {
                     if primary_of(&rows, &people, hash, &row.record_id, true)?.is_some() {
-                        return Err(bad("a second primary row for this record_id"));
+                        let problem = RowProblem::new(
+                            "record_id",
+                            "a second primary row for this `record_id` (the first is kept)",
+                        );
+                        quarantine.add(line, spans, problem);
+                        continue;
                     }
                     people.insert(hash, (row_id, dob::key(row.dob)));
                     RegistryExtras {
                         primary: None,
-                        details: details(&columns, &record, jurisdiction),
+                        details: details(&columns, &record, &jurisdiction),
                     }
                 };
                 rows.insert(
@@ -259,6 +508,7 @@ impl Store {
                 }
                 summary.rows += 1;
                 summary.aliases += u64::from(row.alias);
+                raw = record.into_byte_record(); // its buffers serve the next row
             }
             // Second pass: the aliases that came before their primary.
             for &row_id in &pending {
@@ -288,6 +538,11 @@ impl Store {
                 builder.add(row_id, &row.name(), row.dob);
             }
         }
+        // Past the share the policy allows, the transaction is dropped uncommitted: nothing
+        // changes and the previous registry keeps answering.
+        quarantine.check(summary.rows, policy)?;
+        summary.bad_rows = quarantine.rows;
+        summary.quarantined = quarantine.kept;
         summary.groups = people.len() as u64;
         drop(people);
         drop(pending);
@@ -327,6 +582,8 @@ impl Store {
             groups: 0,
             aliases: 0,
             terms: 0,
+            quarantined: Vec::new(),
+            bad_rows: 0,
         };
         let mut lists = HashSet::new();
         let mut ids = HashSet::new();
@@ -335,7 +592,7 @@ impl Store {
             let mut record = csv::StringRecord::new();
             while csv.read_record(&mut record).map_err(csv_error)? {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
-                let row = parse_common(&columns, &record, line, "entry_id")?;
+                let row = parse_common(&columns, &record, "entry_id").map_err(|p| p.at(line))?;
                 let bad = |reason: &str| StoreError::BadRow {
                     line,
                     reason: reason.to_owned(),

@@ -43,7 +43,7 @@ use redb::Database;
 
 pub use audit::AuditCheck;
 pub use crypto::{Key, KeyLocation};
-pub use import::ImportSummary;
+pub use import::{BadRow, ImportPolicy, ImportSummary, DEFAULT_MAX_BAD_SHARE};
 pub use purge::{Cutoffs, PurgeSummary, ResealSummary};
 pub use redb_index::RedbIndex;
 pub use screener::{Flag, Screener, Source};
@@ -55,6 +55,16 @@ pub enum StoreError {
     BadRow { line: u64, reason: String },
     #[error("{0}")]
     BadFile(String),
+    /// A registry import refused for its share of bad rows (none of it committed). Names lines
+    /// and columns only, never a row's content.
+    #[error("{bad} of {rows} registry rows are bad ({share_pct:.2}%, more than the {allowed_pct}% allowed, or no good row left): nothing imported, the previous registry keeps answering; {first}")]
+    TooManyBadRows {
+        bad: u64,
+        rows: u64,
+        share_pct: f64,
+        allowed_pct: f64,
+        first: String,
+    },
     #[error("cannot read {what}: {source}")]
     Io {
         what: String,

@@ -14,6 +14,7 @@ fn id(first: &str, middle: &str, last: &str, suffix: &str) -> Identity {
         issuer: Some("CA".into()),
         document_number_last4: Some("1234".into()),
         expires: None,
+        expiry_unreadable: false,
         name_truncated: false,
     }
 }
