@@ -987,6 +987,9 @@ watchdog_ms = 2000
 
 # Pins are BCM numbers on a Pi (line offsets on `chip` for "cdev"); polarity "active-high" or
 # "active-low" says which level energises the relay or lamp, or means pressed / door open.
+# An active-low relay board also needs `locked_level = "high"`: the pin level that keeps the
+# door locked, stated so that a wrong wiring is caught here (the firmware holds the pin there
+# from power-on, see kiosk-image/provision).
 [hardware.relay]
 pin = 17
 polarity = "active-high"
