@@ -215,6 +215,8 @@ pub struct Alerts {
     pub ca: PathBuf,
     /// Seconds to wait for a channel to connect or answer.
     pub timeout_secs: u32,
+    /// Whether SMS and e-mail texts carry the visitor's date of birth (default: no).
+    pub dob_in_messages: bool,
 }
 
 impl Default for Alerts {
@@ -232,6 +234,7 @@ impl Default for Alerts {
             smtp_to: Vec::new(),
             ca: PathBuf::new(),
             timeout_secs: 10,
+            dob_in_messages: false,
         }
     }
 }
@@ -536,6 +539,21 @@ impl Config {
         let sync = &self.sync;
         if !sync.url.is_empty() && !sync.url.starts_with("https://") {
             return Err(("sync.url", "must start with https:// (or be empty)".into()));
+        }
+        // A feed URL alone would be trusted through no CA and no signature: refused here rather
+        // than failing at every sync.
+        if !sync.url.is_empty() && sync.ca.as_os_str().is_empty() {
+            return Err((
+                "sync.ca",
+                "must name the district's CA (PEM) when sync.url is set".into(),
+            ));
+        }
+        if !sync.url.is_empty() && sync.public_key.trim().is_empty() {
+            return Err((
+                "sync.public_key",
+                "must hold the district's feed key (base64, or its file) when sync.url is set"
+                    .into(),
+            ));
         }
         if !(1..=8760).contains(&sync.max_registry_age_hours) {
             return Err((
@@ -847,6 +865,9 @@ smtp_to = []
 ca = ""
 # Seconds to wait for a channel to connect or answer (1-120).
 timeout_secs = 10
+# Whether SMS and e-mail alerts carry the visitor's date of birth (phones and mailboxes keep
+# them for years). Webhooks always get the full alert.
+dob_in_messages = false
 
 [district]
 # The district's https:// visit log: every sign-in and sign-out is POSTed there in batches
@@ -1134,7 +1155,8 @@ mod tests {
         let err =
             Config::from_toml("k.toml", "[sync]\nurl = \"http://feed\"\n", no_env()).unwrap_err();
         assert_eq!(err.key, "sync.url");
-        let ok = "[sync]\nurl = \"https://feed.example/registry\"\nca = \"/etc/vestibule/feed-ca.pem\"\n";
+        let ok = "[sync]\nurl = \"https://feed.example/registry\"\nca = \"/etc/vestibule/feed-ca.pem\"\n\
+                  public_key = \"/etc/vestibule/feed.pub\"\n";
         let config = Config::from_toml("k.toml", ok, no_env()).unwrap();
         assert_eq!(config.sync.max_registry_age_hours, 48);
         let err = Config::from_toml("k.toml", "[sync]\nmax_registry_age_hours = 0\n", no_env())
