@@ -139,6 +139,16 @@ pub struct Storage {
     /// `$CREDENTIALS_DIRECTORY/vestibule-data-key` wins when systemd hands one in; when this
     /// file's directory does not exist, `<database>.key` beside the database is used.
     pub key_file: PathBuf,
+    /// `none`, `file:/path` or `rpi-otp`: what wraps the data key on disk
+    /// ([`crate::store::KeyWrap`]).
+    pub key_wrap: String,
+}
+
+impl Storage {
+    /// The checked `key_wrap`.
+    pub fn key_wrap(&self) -> crate::store::KeyWrap {
+        crate::store::KeyWrap::parse(&self.key_wrap).unwrap_or_default()
+    }
 }
 
 /// Retention of personal records (`vestibule purge`).
@@ -369,6 +379,7 @@ impl Default for Storage {
         Storage {
             database: PathBuf::from("/var/lib/vestibule/vestibule.redb"),
             key_file: PathBuf::from("/var/lib/vestibule/data.key"),
+            key_wrap: "none".into(),
         }
     }
 }
@@ -645,6 +656,8 @@ impl Config {
         if self.storage.key_file.as_os_str().is_empty() {
             return Err(("storage.key_file", "must name a file".into()));
         }
+        crate::store::KeyWrap::parse(&self.storage.key_wrap)
+            .map_err(|e| ("storage.key_wrap", e))?;
         let privacy = &self.privacy;
         if !(1..=3650).contains(&privacy.retention_days) {
             return Err((
@@ -819,6 +832,11 @@ database = "/var/lib/vestibule/vestibule.redb"
 # in the credential `vestibule-data-key` (LoadCredential=), that is used instead. When this
 # file's directory does not exist (a developer machine), `<database>.key` beside the database.
 key_file = "/var/lib/vestibule/data.key"
+# What wraps the data key on the card (AES-256-GCM), so that a copied card does not open the
+# sealed records: "none"; "rpi-otp" (the Raspberry Pi's OTP customer key, read with
+# rpi-otp-private-key: needs the firmware mailbox /dev/vcio); or "file:/path" (a 32-byte key
+# file kept off the card, mode 0600). vestibule-data-key.service wraps the key file at boot.
+key_wrap = "none"
 
 [privacy]
 # `vestibule purge` (daily) deletes visits signed in more than this many days ago (1-3650).
