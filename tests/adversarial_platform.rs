@@ -498,12 +498,34 @@ fn a_later_file_signed_by_the_fleet_key_is_taken_and_a_forged_or_altered_one_is_
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(kiosk.installed(), update);
     kiosk.card_is_clean();
+
+    // The same genuine file again, with its genuine signature: a replay (say, after the PINs
+    // in it were changed by a later file) is not taken.
+    kiosk.put_on_card(&update);
+    assert!(kiosk.sign(&kiosk.fleet_key).status.success());
+    let out = kiosk.import();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("imported before"));
+
+    // Another kiosk's genuine file (the fleet key signs every kiosk's).
+    let gym = format!(
+        "{}\n[kiosk]\nname = \"Gym entrance\"\n",
+        kiosk.config_text("Lincoln Elementary")
+    );
+    kiosk.put_on_card(&gym);
+    assert!(kiosk.sign(&kiosk.fleet_key).status.success());
+    let out = kiosk.import();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kiosk.name"));
+    assert_eq!(kiosk.installed(), update);
+    kiosk.card_is_clean();
+
     let refusals = kiosk
         .audit()
         .iter()
         .filter(|l| l.contains("\"provision-refused\""))
         .count();
-    assert_eq!(refusals, 2);
+    assert_eq!(refusals, 4);
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //! and no staff PIN in the installed config). Every later file must come with
 //! `kiosk.toml.sig`, made with `vestibule provision sign --key FLEET.key kiosk.toml`: an
 //! Ed25519 signature by the district's fleet key, checked against the INSTALLED config's
-//! `prereg.public_key` (never against anything on the card). A refused file changes nothing;
+//! `prereg.public_key` (never against anything on the card), naming this kiosk (`kiosk.name`
+//! unchanged) and not imported before (no replay). A refused file changes nothing;
 //! the refusal is one line on stderr (exit 2) and an audit line in the kiosk's database.
 //! With `--wipe` (the unit passes it) the file and its signature are overwritten with zeros,
 //! synced, and deleted, whether accepted or refused: PIN hashes and tokens do not stay on FAT.
@@ -113,6 +114,8 @@ fn signed_bytes(text: &[u8]) -> Vec<u8> {
 struct Installed {
     config: Option<Config>,
     provisioned: bool,
+    /// The marker's lines: every file imported so far, `<time> sha256 <hex>`.
+    history: String,
 }
 
 fn installed(to: &Path) -> Installed {
@@ -125,10 +128,19 @@ fn installed(to: &Path) -> Installed {
     let provisioned = marker_path(to).exists()
         || config.as_ref().is_some_and(|c| !c.staff.pins.is_empty())
         || (to.exists() && config.is_none());
+    let history = std::fs::read_to_string(marker_path(to)).unwrap_or_default();
     Installed {
         config,
         provisioned,
+        history,
     }
+}
+
+fn sha256_hex(text: &[u8]) -> String {
+    Sha256::digest(text)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn import(file: &Path, to: &Path, db: Option<&Path>) -> Result<(), Refusal> {
@@ -145,12 +157,9 @@ fn import(file: &Path, to: &Path, db: Option<&Path>) -> Result<(), Refusal> {
             // The new config's database: where this kiosk's audit trail lives from now on.
             let audit_db = db.map_or(database, Path::to_path_buf);
             install(&text, to).map_err(|e| Refusal(format!("{}: {e}", to.display())))?;
-            let digest: String = Sha256::digest(&text)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let digest = sha256_hex(&text);
             install(
-                format!("{} sha256 {digest}\n", now()).as_bytes(),
+                format!("{}{} sha256 {digest}\n", kiosk.history, now()).as_bytes(),
                 &marker_path(to),
             )
             .map_err(|e| Refusal(format!("{}: {e}", marker_path(to).display())))?;
@@ -189,9 +198,11 @@ fn check(file: &Path, kiosk: &Installed) -> Result<(Vec<u8>, bool, PathBuf), Str
     // The file alone, as the kiosk will read it: no environment overrides.
     let new = Config::load(Some(file), std::iter::empty()).map_err(|e| e.to_string())?;
     let database = new.storage.database;
+    let new_name = new.kiosk.name;
     let text = std::fs::read(file).map_err(|e| e.to_string())?;
     let sig_path = signature_path(file);
-    if !kiosk.provisioned && !sig_path.exists() {
+    if !kiosk.provisioned {
+        // The first provisioning: nothing to check a signature against yet.
         return Ok((text, false, database));
     }
     let fleet = kiosk
@@ -221,6 +232,23 @@ fn check(file: &Path, kiosk: &Installed) -> Result<(Vec<u8>, bool, PathBuf), Str
     fleet
         .verify(&signed_bytes(&text), &signature)
         .map_err(|_| "the signature is not the fleet key's signature of this file".to_owned())?;
+    // A genuine file, but an old one of this kiosk (a replay: old PINs, alerts) or another
+    // kiosk's (the fleet key signs every kiosk's file).
+    let digest = sha256_hex(&text);
+    if kiosk
+        .history
+        .lines()
+        .any(|line| line.ends_with(&format!(" sha256 {digest}")))
+    {
+        return Err("this exact file was imported before: a replayed file is not taken".into());
+    }
+    let installed_name = kiosk.config.as_ref().map(|c| c.kiosk.name.as_str());
+    if installed_name.is_some_and(|name| name != new_name) {
+        return Err(format!(
+            "kiosk.name `{new_name}` is not this kiosk's (`{}`): another kiosk's file is not taken",
+            installed_name.unwrap_or_default()
+        ));
+    }
     Ok((text, true, database))
 }
 
