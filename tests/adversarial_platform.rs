@@ -676,3 +676,33 @@ fn the_raspberry_pi_otp_key_wraps_the_data_key() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not programmed"));
 }
+
+/// The holding itself, on the simulated GPIO backend (no GPIO chip here); that an opened relay
+/// is driven locked is `DoorRelay`'s, proven in relay_ways_out.rs.
+#[test]
+fn an_out_of_service_kiosk_keeps_its_relay_open_and_locked_until_the_rest_is_there() {
+    use serialport::SerialPort as _;
+    use vestibule::app::Devices;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = vestibule::config::Config::default();
+    config.hardware.gpio = vestibule::hw::config::GpioBackend::None;
+    config.hardware.reader.device = dir.path().join("no-reader");
+    config.hardware.printer.device = dir.path().join("lp0").display().to_string();
+    config.hardware.printer.status = false;
+    std::fs::write(dir.path().join("lp0"), b"").unwrap();
+    let mut held = None;
+    // What the out-of-service loop does first: the GPIO (relay locked) is opened and kept.
+    Devices::hold_gpio(&config.hardware, &mut held);
+    assert!(held.is_some(), "the relay is held from the first try");
+    // The reader is missing: out of service, and the relay stays held, not let go.
+    let missing = Devices::open_holding(&config.hardware, &mut held);
+    assert!(missing.is_err());
+    assert!(held.is_some(), "still held while out of service");
+    // The reader arrives: the kiosk starts with the relay it held all along.
+    let (_scanner, reader) = serialport::TTYPort::pair().expect("a pseudo-terminal");
+    config.hardware.reader.device = reader.name().unwrap().into();
+    Devices::hold_gpio(&config.hardware, &mut held);
+    let devices = Devices::open_holding(&config.hardware, &mut held);
+    assert!(devices.is_ok());
+    assert!(held.is_none(), "handed to the running kiosk");
+}

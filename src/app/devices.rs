@@ -36,7 +36,7 @@ impl Devices {
     /// what an out-of-service kiosk does first, whatever else is missing. A GPIO that does
     /// not open is left for [`Devices::open_holding`] to report.
     pub fn hold_gpio(config: &HardwareConfig, held: &mut Option<HeldGpio>) {
-        if held.as_ref().is_some_and(|h| h.config == *config) {
+        if held.as_ref().is_some_and(|h| same_gpio(&h.config, config)) {
             return;
         }
         *held = None;
@@ -59,7 +59,7 @@ impl Devices {
             Some(HeldGpio {
                 config: opened,
                 gpio,
-            }) if opened == *config => gpio,
+            }) if same_gpio(&opened, config) => gpio,
             // Another pin map since: let the old pins go (locked), open the new ones.
             _ => board::open_gpio(config)?,
         };
@@ -82,6 +82,14 @@ impl Devices {
             }
         }
     }
+}
+
+/// Whether two `[hardware]` configs open the same pins the same way (the reader and printer
+/// may differ: a held relay stays held while they are fixed).
+fn same_gpio(a: &HardwareConfig, b: &HardwareConfig) -> bool {
+    (a.gpio, &a.chip, a.watchdog_ms, &a.relay, &a.lamp)
+        == (b.gpio, &b.chip, b.watchdog_ms, &b.relay, &b.lamp)
+        && (&a.panic_button, &a.door_sensor) == (&b.panic_button, &b.door_sensor)
 }
 
 /// The GPIO an out-of-service kiosk keeps open, and the config it was opened with.
