@@ -152,6 +152,16 @@ pub struct Storage {
     /// `$CREDENTIALS_DIRECTORY/vestibule-data-key` wins when systemd hands one in; when this
     /// file's directory does not exist, `<database>.key` beside the database is used.
     pub key_file: PathBuf,
+    /// `none`, `file:/path` or `rpi-otp`: what wraps the data key on disk
+    /// ([`crate::store::KeyWrap`]).
+    pub key_wrap: String,
+}
+
+impl Storage {
+    /// The checked `key_wrap`.
+    pub fn key_wrap(&self) -> crate::store::KeyWrap {
+        crate::store::KeyWrap::parse(&self.key_wrap).unwrap_or_default()
+    }
 }
 
 /// Retention of personal records (`vestibule purge`).
@@ -228,6 +238,8 @@ pub struct Alerts {
     pub ca: PathBuf,
     /// Seconds to wait for a channel to connect or answer.
     pub timeout_secs: u32,
+    /// Whether SMS and e-mail texts carry the visitor's date of birth (default: no).
+    pub dob_in_messages: bool,
 }
 
 impl Default for Alerts {
@@ -245,6 +257,7 @@ impl Default for Alerts {
             smtp_to: Vec::new(),
             ca: PathBuf::new(),
             timeout_secs: 10,
+            dob_in_messages: false,
         }
     }
 }
@@ -379,6 +392,7 @@ impl Default for Storage {
         Storage {
             database: PathBuf::from("/var/lib/vestibule/vestibule.redb"),
             key_file: PathBuf::from("/var/lib/vestibule/data.key"),
+            key_wrap: "none".into(),
         }
     }
 }
@@ -550,6 +564,21 @@ impl Config {
         if !sync.url.is_empty() && !sync.url.starts_with("https://") {
             return Err(("sync.url", "must start with https:// (or be empty)".into()));
         }
+        // A feed URL alone would be trusted through no CA and no signature: refused here rather
+        // than failing at every sync.
+        if !sync.url.is_empty() && sync.ca.as_os_str().is_empty() {
+            return Err((
+                "sync.ca",
+                "must name the district's CA (PEM) when sync.url is set".into(),
+            ));
+        }
+        if !sync.url.is_empty() && sync.public_key.trim().is_empty() {
+            return Err((
+                "sync.public_key",
+                "must hold the district's feed key (base64, or its file) when sync.url is set"
+                    .into(),
+            ));
+        }
         if !(1..=8760).contains(&sync.max_registry_age_hours) {
             return Err((
                 "sync.max_registry_age_hours",
@@ -640,6 +669,8 @@ impl Config {
         if self.storage.key_file.as_os_str().is_empty() {
             return Err(("storage.key_file", "must name a file".into()));
         }
+        crate::store::KeyWrap::parse(&self.storage.key_wrap)
+            .map_err(|e| ("storage.key_wrap", e))?;
         let privacy = &self.privacy;
         if !(1..=3650).contains(&privacy.retention_days) {
             return Err((
@@ -830,6 +861,11 @@ database = "/var/lib/vestibule/vestibule.redb"
 # in the credential `vestibule-data-key` (LoadCredential=), that is used instead. When this
 # file's directory does not exist (a developer machine), `<database>.key` beside the database.
 key_file = "/var/lib/vestibule/data.key"
+# What wraps the data key on the card (AES-256-GCM), so that a copied card does not open the
+# sealed records: "none"; "rpi-otp" (the Raspberry Pi's OTP customer key, read with
+# rpi-otp-private-key: needs the firmware mailbox /dev/vcio); or "file:/path" (a 32-byte key
+# file kept off the card, mode 0600). vestibule-data-key.service wraps the key file at boot.
+key_wrap = "none"
 
 [privacy]
 # `vestibule purge` (daily) deletes visits signed in more than this many days ago (1-3650).
@@ -876,6 +912,9 @@ smtp_to = []
 ca = ""
 # Seconds to wait for a channel to connect or answer (1-120).
 timeout_secs = 10
+# Whether SMS and e-mail alerts carry the visitor's date of birth (phones and mailboxes keep
+# them for years). Webhooks always get the full alert.
+dob_in_messages = false
 
 [district]
 # The district's https:// visit log: every sign-in and sign-out is POSTed there in batches
@@ -1016,6 +1055,9 @@ watchdog_ms = 2000
 
 # Pins are BCM numbers on a Pi (line offsets on `chip` for "cdev"); polarity "active-high" or
 # "active-low" says which level energises the relay or lamp, or means pressed / door open.
+# An active-low relay board also needs `locked_level = "high"`: the pin level that keeps the
+# door locked, stated so that a wrong wiring is caught here (the firmware holds the pin there
+# from power-on, see kiosk-image/provision).
 [hardware.relay]
 pin = 17
 polarity = "active-high"
@@ -1160,7 +1202,8 @@ mod tests {
         let err =
             Config::from_toml("k.toml", "[sync]\nurl = \"http://feed\"\n", no_env()).unwrap_err();
         assert_eq!(err.key, "sync.url");
-        let ok = "[sync]\nurl = \"https://feed.example/registry\"\nca = \"/etc/vestibule/feed-ca.pem\"\n";
+        let ok = "[sync]\nurl = \"https://feed.example/registry\"\nca = \"/etc/vestibule/feed-ca.pem\"\n\
+                  public_key = \"/etc/vestibule/feed.pub\"\n";
         let config = Config::from_toml("k.toml", ok, no_env()).unwrap();
         assert_eq!(config.sync.max_registry_age_hours, 48);
         let err = Config::from_toml("k.toml", "[sync]\nmax_registry_age_hours = 0\n", no_env())

@@ -48,6 +48,9 @@ enum Command {
     /// For technicians: install a kiosk's provisioning file (first boot).
     #[command(subcommand)]
     Provision(cli::provision::ProvisionCommand),
+    /// The door relay pin between kiosk processes: lock it, or print its config.txt line.
+    #[command(subcommand)]
+    Relay(cli::relay::RelayCommand),
     /// Who is in the building now (roster, evacuation list), or every visit with --all.
     Visits(cli::visits::VisitsArgs),
     /// For technicians: check every configured device, the database, the clock and the disk.
@@ -167,6 +170,7 @@ fn run(args: Cli) -> Result<(), Refusal> {
         Command::Badge(BadgeCommand::Render(args)) => cli::badge::render(args),
         Command::Provision(command) => cli::provision::run(command),
         Command::Kiosk(kiosk) => cli::kiosk::run(kiosk, args.config.as_deref()),
+        Command::Relay(command) => cli::relay::run(command, args.config.as_deref()),
         Command::Visits(visits) => cli::visits::run(visits, args.config.as_deref()),
         Command::Doctor(doctor) => cli::doctor::run(doctor, args.config.as_deref()),
         Command::Key(command) => cli::privacy::key(command, args.config.as_deref()),

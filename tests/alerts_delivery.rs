@@ -208,6 +208,7 @@ fn email_config(dir: &Path, ca_file: &Path, port: u16, tls: &str) -> std::path::
             "smtp_host = \"127.0.0.1\"\nsmtp_port = {port}\nsmtp_tls = \"{tls}\"\n\
              smtp_from = \"kiosk@school.example\"\n\
              smtp_to = [\"office@school.example\", \"principal@school.example\"]\n\
+             dob_in_messages = true\n\
              ca = \"{}\"",
             ca_file.display()
         ),
@@ -326,11 +327,13 @@ fn the_sms_gateway_gets_its_template_with_the_alert_text() {
     for part in [
         "VESTIBULE FLAGGED",
         "registry record MO-0042",
-        "Visitor O\"BRIEN, PAT DOB 1971-02-03",
+        "Visitor O\"BRIEN, PAT. ",
         "Main lobby, Demo Elementary School",
     ] {
         assert!(text.contains(part), "missing `{part}` in {text}");
     }
+    // Not configured: no date of birth on a phone.
+    assert!(!text.contains("1971") && !text.contains("DOB"), "{text}");
 }
 
 #[test]

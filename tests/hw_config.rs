@@ -13,7 +13,7 @@ fn load(toml: &str) -> Result<Config, vestibule::config::ConfigError> {
 fn a_pi_with_an_active_low_relay_board() {
     let config = load(
         "[hardware]\ngpio = \"rppal\"\n[hardware.relay]\npin = 5\npolarity = \"active-low\"\n\
-         [hardware.reader]\ndevice = \"/dev/serial0\"\nsuffix = \"\\u0003\"\n",
+         locked_level = \"high\"\n[hardware.reader]\ndevice = \"/dev/serial0\"\nsuffix = \"\\u0003\"\n",
     )
     .unwrap();
     assert_eq!(config.hardware.gpio, GpioBackend::Rppal);

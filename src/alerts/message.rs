@@ -167,18 +167,21 @@ impl AlertMessage {
         format!("Vestibule alert: {what} at {}, {}", self.kiosk, self.school)
     }
 
-    /// The plain-text e-mail body: one field a line, like KeepnTrack's alert e-mail.
-    pub fn email_body(&self, key: &str) -> String {
+    /// The plain-text e-mail body: one field a line, like KeepnTrack's alert e-mail. The date
+    /// of birth only `with_dob` (`alerts.dob_in_messages`).
+    pub fn email_body(&self, key: &str, with_dob: bool) -> String {
         let mut lines = vec![self.subject(), String::new()];
         let mut field = |name: &str, value: &str| lines.push(format!("{name:<15} {value}"));
         field(
             "Visitor:",
             self.visitor_name.as_deref().unwrap_or("(not known)"),
         );
-        field(
-            "Date of birth:",
-            self.visitor_dob.as_deref().unwrap_or("(not known)"),
-        );
+        if with_dob {
+            field(
+                "Date of birth:",
+                self.visitor_dob.as_deref().unwrap_or("(not known)"),
+            );
+        }
         field("Reason:", &self.reason());
         field("Time:", &self.at);
         field("Kiosk:", &self.kiosk);
@@ -198,12 +201,12 @@ impl AlertMessage {
         lines.join("\r\n") + "\r\n"
     }
 
-    /// One SMS: short, every essential field.
-    pub fn sms_text(&self) -> String {
+    /// One SMS: short, every essential field; the date of birth only `with_dob`.
+    pub fn sms_text(&self, with_dob: bool) -> String {
         let mut text = format!("VESTIBULE {}: {}", self.kind.to_uppercase(), self.reason());
         if let Some(name) = &self.visitor_name {
             text += &format!(". Visitor {name}");
-            if let Some(dob) = &self.visitor_dob {
+            if let Some(dob) = self.visitor_dob.as_ref().filter(|_| with_dob) {
                 text += &format!(" DOB {dob}");
             }
         }

@@ -352,10 +352,17 @@ mod tests {
             student: None,
             reason_code: None,
         };
-        let body = alert.email_body("k1");
+        let body = alert.email_body("k1", true);
+        assert!(body.contains("Date of birth:  1971-02-03"), "{body}");
+        let without = alert.email_body("k1", false);
+        assert!(
+            !without.contains("1971") && !without.contains("Date of birth"),
+            "{without}"
+        );
+        assert!(!alert.sms_text(false).contains("1971"));
         assert!(body.contains("Reason:         Visitor flagged by screening: watchlist record W-7 (list custody, action deny)"), "{body}");
         assert!(!alert.subject().contains("DOE"));
-        assert!(alert.sms_text().contains("DOE, JANE DOB 1971-02-03"));
+        assert!(alert.sms_text(true).contains("DOE, JANE DOB 1971-02-03"));
         assert!(!format!("{alert:?}").contains("DOE"));
     }
 }

@@ -28,6 +28,8 @@ pub struct Channels {
     /// Trusts `sync.ca` (the district).
     district_agent: Option<ureq::Agent>,
     kiosk: String,
+    /// `alerts.dob_in_messages`: SMS and e-mail texts carry the date of birth.
+    dob: bool,
 }
 
 struct Email {
@@ -83,6 +85,7 @@ impl Channels {
             agent,
             district_agent,
             kiosk: config.kiosk.name.clone(),
+            dob: alerts.dob_in_messages,
         })
     }
 
@@ -117,7 +120,8 @@ impl Channels {
                 let Some((url, template)) = &self.sms else {
                     return Err(fail("not configured any more; kept waiting".into()));
                 };
-                let text = serde_json::to_string(&alert.sms_text()).expect("strings serialise");
+                let text =
+                    serde_json::to_string(&alert.sms_text(self.dob)).expect("strings serialise");
                 // `{{message}}` sits inside a JSON string: the escaped text without its quotes.
                 let body = template.replace("{{message}}", &text[1..text.len() - 1]);
                 post(self.agent.as_ref(), url, &pending.key, body.as_bytes()).map_err(fail)
@@ -135,7 +139,7 @@ impl Channels {
                     builder = builder.to(to.clone());
                 }
                 let message = builder
-                    .body(alert.email_body(&pending.key))
+                    .body(alert.email_body(&pending.key, self.dob))
                     .map_err(|e| fail(format!("cannot build the message: {e}")))?;
                 email
                     .transport

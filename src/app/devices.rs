@@ -34,6 +34,71 @@ impl Devices {
             config: config.clone(),
         })
     }
+
+    /// Opens the GPIO into `held` (relay locked) unless it is held already for this config:
+    /// what an out-of-service kiosk does first, whatever else is missing. A GPIO that does
+    /// not open is left for [`Devices::open_holding`] to report.
+    pub fn hold_gpio(config: &HardwareConfig, held: &mut Option<HeldGpio>) {
+        if held.as_ref().is_some_and(|h| same_gpio(&h.config, config)) {
+            return;
+        }
+        *held = None;
+        if let Ok(gpio) = board::open_gpio(config) {
+            *held = Some(HeldGpio {
+                config: config.clone(),
+                gpio,
+            });
+        }
+    }
+
+    /// [`Devices::open`] for a kiosk waiting out of service: once the GPIO opens, it stays
+    /// open in `held` (relay driven locked, lamp off) while another device is still missing,
+    /// instead of being let go and left undriven until the next try.
+    pub fn open_holding(
+        config: &HardwareConfig,
+        held: &mut Option<HeldGpio>,
+    ) -> Result<Devices, DeviceError> {
+        let gpio = match held.take() {
+            Some(HeldGpio {
+                config: opened,
+                gpio,
+            }) if same_gpio(&opened, config) => gpio,
+            // Another pin map since: let the old pins go (locked), open the new ones.
+            _ => board::open_gpio(config)?,
+        };
+        let others = board::open_reader(config)
+            .and_then(|reader| Ok((reader, board::open_printer(config)?)));
+        match others {
+            Ok((reader, printer)) => Ok(Devices {
+                relay: gpio.relay,
+                lamp: gpio.lamp,
+                printer: Box::new(printer),
+                reader: Box::new(reader),
+                inputs: gpio.inputs,
+            }),
+            Err(e) => {
+                *held = Some(HeldGpio {
+                    config: config.clone(),
+                    gpio,
+                });
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Whether two `[hardware]` configs open the same pins the same way (the reader and printer
+/// may differ: a held relay stays held while they are fixed).
+fn same_gpio(a: &HardwareConfig, b: &HardwareConfig) -> bool {
+    (a.gpio, &a.chip, a.watchdog_ms, &a.relay, &a.lamp)
+        == (b.gpio, &b.chip, b.watchdog_ms, &b.relay, &b.lamp)
+        && (&a.panic_button, &a.door_sensor) == (&b.panic_button, &b.door_sensor)
+}
+
+/// The GPIO an out-of-service kiosk keeps open, and the config it was opened with.
+pub struct HeldGpio {
+    config: HardwareConfig,
+    gpio: board::Gpio,
 }
 
 /// Simulated or real.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use time::OffsetDateTime;
+use vestibule::app::devices::HeldGpio;
 use vestibule::app::{console, headless, script, windowed, Devices, KioskApp};
 use vestibule::config::Config;
 use vestibule::feed::background::RegistrySync;
@@ -104,6 +105,8 @@ fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
     // Before the relay exists: a panic or SIGTERM from here on leaves the door locked.
     vestibule::hw::failsafe::install()
         .map_err(|e| Refusal(format!("cannot install the door relay fail-safe: {e}")))?;
+    // A keyboard on tty1 sends no Ctrl-C / Ctrl-\ and switches no terminals.
+    vestibule::hw::tty::lock_terminal();
     let (config, store, devices) = start_when_ready(&args.db, config.map(Path::to_path_buf))?;
     let epoch = OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc());
     let mut app = KioskApp::real(&config, Some(store), devices, epoch);
@@ -132,8 +135,14 @@ type Ready = (Config, vestibule::store::Store, Devices);
 
 /// Everything the kiosk needs, or the one line saying what is missing (for the technician:
 /// a setting, a device or a file, never a person).
-fn prepare(db: &DbArg, config: Option<&Path>) -> Result<Ready, String> {
+/// `held` keeps the relay driven locked between tries.
+fn prepare(
+    db: &DbArg,
+    config: Option<&Path>,
+    held: &mut Option<HeldGpio>,
+) -> Result<Ready, String> {
     let config = Config::load(config, std::env::vars()).map_err(|e| e.to_string())?;
+    Devices::hold_gpio(&config.hardware, held);
     if config.staff.pins.is_empty() {
         return Err(
             "not set up: no staff PIN is configured (kiosk-image/provision, vestibule config hash-pin)"
@@ -141,14 +150,15 @@ fn prepare(db: &DbArg, config: Option<&Path>) -> Result<Ready, String> {
         );
     }
     let store = super::privacy::open_with(db, &config).map_err(|e| e.0)?;
-    let devices = Devices::open(&config.hardware).map_err(|e| e.to_string())?;
+    let devices = Devices::open_holding(&config.hardware, held).map_err(|e| e.to_string())?;
     Ok((config, store, devices))
 }
 
 /// Prepares the kiosk, showing "out of service" and trying again every few seconds while
 /// something is missing.
 fn start_when_ready(db: &DbArg, config: Option<PathBuf>) -> Result<Ready, Refusal> {
-    let problem = match prepare(db, config.as_deref()) {
+    let mut held = None;
+    let problem = match prepare(db, config.as_deref(), &mut held) {
         Ok(ready) => return Ok(ready),
         Err(problem) => problem,
     };
@@ -156,7 +166,7 @@ fn start_when_ready(db: &DbArg, config: Option<PathBuf>) -> Result<Ready, Refusa
     let shown = windowed::run_out_of_service(&problem, {
         let (ready, db) = (ready.clone(), db.clone());
         let mut last = problem.clone();
-        move || match prepare(&db, config.as_deref()) {
+        move || match prepare(&db, config.as_deref(), &mut held) {
             Ok(got) => {
                 *ready.borrow_mut() = Some(got);
                 Ok(())

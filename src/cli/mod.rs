@@ -10,6 +10,7 @@ pub mod prereg;
 pub mod privacy;
 pub mod provision;
 pub mod registry;
+pub mod relay;
 pub mod report;
 pub mod screen;
 pub mod sis;

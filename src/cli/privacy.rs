@@ -1,13 +1,14 @@
 //! Personal data: opening the store with the data key, `vestibule key rotate`,
 //! `vestibule audit verify` and `vestibule purge`.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use vestibule::config::Config;
-use vestibule::store::{AuditCheck, KeyLocation, Store};
+use vestibule::store::{AuditCheck, Key, KeyLocation, KeyWrap, Store};
 
 use super::registry::DbArg;
 use super::Refusal;
@@ -27,9 +28,10 @@ pub fn open_personal_store(db: &DbArg, config: Option<&Path>) -> Result<Store, R
 
 /// [`open_personal_store`] with the config already loaded.
 pub fn open_with(db: &DbArg, config: &Config) -> Result<Store, Refusal> {
-    Ok(Store::open_personal(
+    Ok(Store::open_personal_wrapped(
         &db.path,
         &key_location(&db.path, config),
+        &config.storage.key_wrap(),
     )?)
 }
 
@@ -40,6 +42,17 @@ pub enum KeyCommand {
     Rotate {
         #[command(flatten)]
         db: DbArg,
+    },
+    /// At boot, as root (vestibule-data-key.service): create the data key file if missing,
+    /// wrap it in place when [storage] key_wrap names a wrapping key, and write the plain key
+    /// to --unwrap-to (a file in /run, memory only) for the services' LoadCredential=.
+    Prepare {
+        /// The data key file on the card [default: storage.key_file].
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Where the plain key goes (mode 0600, replaced).
+        #[arg(long)]
+        unwrap_to: Option<PathBuf>,
     },
 }
 
@@ -79,8 +92,14 @@ fn now_utc() -> OffsetDateTime {
 }
 
 pub fn key(command: KeyCommand, config: Option<&Path>) -> Result<(), Refusal> {
-    let KeyCommand::Rotate { db } = command;
     let config = Config::load(config, std::env::vars())?;
+    let db = match command {
+        KeyCommand::Rotate { db } => db,
+        KeyCommand::Prepare { file, unwrap_to } => {
+            let file = file.unwrap_or_else(|| config.storage.key_file.clone());
+            return prepare_key(&file, unwrap_to.as_deref(), &config.storage.key_wrap());
+        }
+    };
     let location = key_location(&db.path, &config);
     let KeyLocation::File(file) = &location else {
         return Err(Refusal(format!(
@@ -90,7 +109,8 @@ pub fn key(command: KeyCommand, config: Option<&Path>) -> Result<(), Refusal> {
         )));
     };
     let mut store = open_with(&db, &config)?;
-    let summary = store.rotate_key(file, &now_text(now_utc()))?;
+    let summary =
+        store.rotate_key_wrapped(file, &now_text(now_utc()), &config.storage.key_wrap())?;
     println!(
         "rotated the data key {}: re-sealed {} visit(s), {} decision(s), {} block(s), {} invitation(s) and the student roster; key id {:016x}",
         file.display(),
@@ -179,4 +199,56 @@ pub fn purge(args: PurgeArgs, config: Option<&Path>) -> Result<(), Refusal> {
         summary.invitations,
     );
     Ok(())
+}
+
+/// `vestibule key prepare`: see [`KeyCommand::Prepare`]. When it fails, `unwrap_to` is left
+/// EMPTY rather than missing: the services still start (a missing LoadCredential= source
+/// would stop them before their first line) and the kiosk shows "out of service" naming the
+/// key, door locked.
+fn prepare_key(file: &Path, unwrap_to: Option<&Path>, wrap: &KeyWrap) -> Result<(), Refusal> {
+    let done = prepare_key_file(file, unwrap_to, wrap);
+    if let (Err(_), Some(to)) = (&done, unwrap_to) {
+        let _ = std::fs::remove_file(to);
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(to);
+    }
+    done
+}
+
+fn prepare_key_file(file: &Path, unwrap_to: Option<&Path>, wrap: &KeyWrap) -> Result<(), Refusal> {
+    let shown = file.display();
+    if !file.exists() {
+        Key::generate().write_new_wrapped(file, wrap)?;
+        println!("created the data key {shown}");
+    }
+    let bytes = std::fs::read(file).map_err(|e| Refusal(format!("{shown}: {e}")))?;
+    let key = Key::read_wrapped(file, wrap)?;
+    if *wrap != KeyWrap::None && !Key::is_wrapped(&bytes) {
+        // Wrapped beside it, then renamed over it: the file holds the plain key or the
+        // wrapped one, never neither.
+        let mut name = file.as_os_str().to_owned();
+        name.push(".wrap");
+        let wrapped = PathBuf::from(name);
+        let _ = std::fs::remove_file(&wrapped);
+        key.write_new_wrapped(&wrapped, wrap)?;
+        vestibule::store::crypto::replace(&wrapped, file)?;
+        println!("wrapped the data key {shown} ({})", describe(wrap));
+    }
+    if let Some(to) = unwrap_to {
+        let _ = std::fs::remove_file(to);
+        key.write_new(to)?;
+        println!("data key {shown}: handed to {}", to.display());
+    }
+    Ok(())
+}
+
+fn describe(wrap: &KeyWrap) -> String {
+    match wrap {
+        KeyWrap::None => "not wrapped".into(),
+        KeyWrap::File(path) => format!("wrapped with {}", path.display()),
+        KeyWrap::RpiOtp => "wrapped with the OTP customer key".into(),
+    }
 }

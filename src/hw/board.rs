@@ -94,6 +94,29 @@ pub fn open_gpio(config: &Hardware) -> Result<Gpio, DeviceError> {
     }
 }
 
+/// Drives the configured door relay pin to its locked level and lets it go (`vestibule relay
+/// lock`, the kiosk unit's `ExecStopPost=`): between two kiosk processes, the pin stays
+/// locked. Returns the pin it locked, or `None` when no GPIO is configured.
+pub fn lock_relay(config: &Hardware) -> Result<Option<String>, DeviceError> {
+    match config.gpio {
+        GpioBackend::None => Ok(None),
+        #[cfg(feature = "rppal")]
+        GpioBackend::Rppal => super::pi::lock_relay(config).map(Some),
+        #[cfg(not(feature = "rppal"))]
+        GpioBackend::Rppal => Err(DeviceError::new(
+            "GPIO (rppal)",
+            "this build has no Raspberry Pi support: build with --features pi, or set hardware.gpio",
+        )),
+        #[cfg(target_os = "linux")]
+        GpioBackend::Cdev => super::cdev::lock_relay(config).map(Some),
+        #[cfg(not(target_os = "linux"))]
+        GpioBackend::Cdev => Err(DeviceError::new(
+            "GPIO (cdev)",
+            "the GPIO character device exists only on Linux",
+        )),
+    }
+}
+
 /// Opens the ID reader's serial device and starts its loop.
 pub fn open_reader(config: &Hardware) -> Result<SerialReader, DeviceError> {
     let reader = &config.reader;

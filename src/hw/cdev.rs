@@ -56,6 +56,21 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
     })
 }
 
+/// `vestibule relay lock`: requests the relay line as an output at its locked level, then
+/// lets it go (the GPIO character device keeps an output line's last level on release).
+pub fn lock_relay(config: &Hardware) -> Result<String, DeviceError> {
+    let chip_name = config.chip.display().to_string();
+    let mut chip = Chip::new(&config.chip)
+        .map_err(|e| DeviceError::new(format!("GPIO chip {chip_name}"), e))?;
+    drop(output(
+        &mut chip,
+        &chip_name,
+        &config.relay,
+        "vestibule-door",
+    )?);
+    Ok(format!("{chip_name} line {}", config.relay.pin))
+}
+
 fn output(
     chip: &mut Chip,
     chip_name: &str,

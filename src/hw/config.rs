@@ -48,6 +48,30 @@ pub struct OutputConfig {
     pub pin: u32,
     /// `active-high` or `active-low` (many relay boards).
     pub polarity: Polarity,
+    /// The pin level that keeps the door locked (`low` / `high`). Required for an active-low
+    /// relay (locked is `high` there: a wiring that is easy to get wrong), checked against the
+    /// polarity whenever it is given. The firmware holds the relay pin at this level from
+    /// power-on (`gpio=` in config.txt, written at provisioning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_level: Option<Level>,
+}
+
+/// A pin level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Low,
+    High,
+}
+
+impl OutputConfig {
+    /// The level that means off (door locked, lamp dark) for this output's polarity.
+    pub fn off_level(&self) -> Level {
+        match self.polarity {
+            Polarity::ActiveHigh => Level::Low,
+            Polarity::ActiveLow => Level::High,
+        }
+    }
 }
 
 /// An input pin.
@@ -101,10 +125,12 @@ impl Default for Hardware {
             relay: OutputConfig {
                 pin: 17,
                 polarity: Polarity::ActiveHigh,
+                locked_level: None,
             },
             lamp: OutputConfig {
                 pin: 27,
                 polarity: Polarity::ActiveHigh,
+                locked_level: None,
             },
             panic_button: InputConfig {
                 pin: 22,
@@ -190,6 +216,37 @@ impl Hardware {
                 if let Some((other, _)) = pins[..i].iter().find(|(_, p)| p == pin) {
                     return Err((key, format!("pin {pin} is already `{other}`")));
                 }
+            }
+            let relay = &self.relay;
+            match (relay.polarity, relay.locked_level) {
+                (Polarity::ActiveLow, None) => {
+                    return Err((
+                        "hardware.relay.locked_level",
+                        "an active-low relay is locked with its pin HIGH: confirm the wiring \
+                         with `locked_level = \"high\"`"
+                            .into(),
+                    ))
+                }
+                (_, Some(level)) if level != relay.off_level() => {
+                    return Err((
+                        "hardware.relay.locked_level",
+                        format!(
+                            "{level:?} energises an {} relay: the door would be held open",
+                            match relay.polarity {
+                                Polarity::ActiveHigh => "active-high",
+                                Polarity::ActiveLow => "active-low",
+                            }
+                        )
+                        .to_lowercase(),
+                    ))
+                }
+                _ => {}
+            }
+            if self.lamp.locked_level.is_some() {
+                return Err((
+                    "hardware.lamp.locked_level",
+                    "only the door relay has a locked level".into(),
+                ));
             }
         }
         for (key, input) in [

@@ -10,15 +10,27 @@ use super::relay::{DoorRelay, Polarity};
 use super::sim::FilePin;
 
 /// The ways out a drill can take.
-pub const WAYS: [&str; 6] = ["stop", "drop", "sigterm", "panic", "stall", "pulse-end"];
+/// `signal` holds the door open, fed, until a signal ends the process (`sigterm` is its old
+/// name).
+pub const WAYS: [&str; 7] = [
+    "stop",
+    "drop",
+    "sigterm",
+    "signal",
+    "panic",
+    "stall",
+    "pulse-end",
+];
 
 /// Pulses the relay (60 s, or 300 ms for `pulse-end`), prints `pulsed`, then leaves by `way`.
-/// `sigterm` and `stall` keep running until the test ends them.
+/// `sigterm`/`signal` and `stall` keep running until the test ends them. The process starts as
+/// the kiosk does: fail-safe installed, its terminal (stdin, when one) locked.
 pub fn run(pin_file: &Path, way: &str, watchdog: Duration) -> Result<(), String> {
     if !WAYS.contains(&way) {
         return Err(format!("unknown way `{way}`; expected one of {WAYS:?}"));
     }
     failsafe::install().map_err(|e| e.to_string())?;
+    super::tty::lock_terminal();
     let pin = FilePin::open(pin_file).map_err(|e| format!("{}: {e}", pin_file.display()))?;
     let relay = DoorRelay::new(pin, Polarity::ActiveHigh).map_err(|e| e.to_string())?;
     let relay = FailSafeRelay::start(relay, Some(watchdog));

@@ -6,9 +6,9 @@
 //! (and pulses are refused until the loop feeds it again).
 //!
 //! [`install`] adds the process-wide ways out: a panic hook (chained before the existing
-//! one) and a SIGTERM/SIGINT/SIGHUP handler thread. Both force every live `FailSafeRelay` off;
-//! the signal handler then lets the signal's default action end the process. Dropping a
-//! `FailSafeRelay` (or its last clone) forces it off too.
+//! one) and a SIGTERM/SIGINT/SIGQUIT/SIGHUP handler thread. Both force every live
+//! `FailSafeRelay` off; the signal handler then lets the signal's default action end the
+//! process. Dropping a `FailSafeRelay` (or its last clone) forces it off too.
 //!
 //! What no software can cover: SIGKILL and power loss. A fail-secure strike wired
 //! normally-locked stays locked when the relay loses power, which is what the pin map assumes.
@@ -266,7 +266,16 @@ where
     }
 }
 
-/// Installs the panic hook and the SIGTERM/SIGINT/SIGHUP handler that force every
+/// The signals that end the kiosk (systemd's stop, Ctrl-C, Ctrl-\\, a hang-up): each locks the
+/// door before the process ends as that signal would have ended it.
+pub const TERMINATING: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGHUP,
+];
+
+/// Installs the panic hook and the SIGTERM/SIGINT/SIGQUIT/SIGHUP handler that force every
 /// [`FailSafeRelay`] off. Idempotent; call once at start-up, before the first relay pulses.
 pub fn install() -> std::io::Result<()> {
     static PANIC_HOOK: Once = Once::new();
@@ -280,8 +289,7 @@ pub fn install() -> std::io::Result<()> {
     static SIGNALS: Mutex<bool> = Mutex::new(false);
     let mut installed = SIGNALS.lock().unwrap_or_else(|p| p.into_inner());
     if !*installed {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+        let mut signals = signal_hook::iterator::Signals::new(TERMINATING)?;
         std::thread::Builder::new()
             .name("door-signals".into())
             .spawn(move || {

@@ -11,8 +11,9 @@
 //! - [`relay`]: [`relay::DoorRelay`], the fail-secure driver over an embedded-hal 1.0
 //!   `OutputPin`, and [`relay::IndicatorLamp`].
 //! - [`failsafe`]: [`failsafe::FailSafeRelay`] (pulse timer and main-loop watchdog on their
-//!   own thread) and [`failsafe::install`] (panic hook and SIGTERM/SIGINT/SIGHUP handler that
-//!   force every relay off).
+//!   own thread) and [`failsafe::install`] (panic hook and SIGTERM/SIGINT/SIGQUIT/SIGHUP handler
+//!   that force every relay off); [`tty`]: the kiosk's terminal sends no signals and switches
+//!   no terminals.
 //! - [`input`]: debounced input pins over an embedded-hal `InputPin`, polled on a thread.
 //! - [`reader`]: the reader's byte stream framed into scans (sans-IO); [`serial`]: the loop
 //!   that reads a serial port into it and delivers frames over a channel.
@@ -34,6 +35,7 @@ pub mod reader;
 pub mod relay;
 pub mod serial;
 pub mod sim;
+pub mod tty;
 
 #[cfg(target_os = "linux")]
 pub mod cdev;

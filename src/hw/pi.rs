@@ -52,6 +52,15 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
     })
 }
 
+/// `vestibule relay lock`: drives the relay pin to its locked level and leaves it there when
+/// this process exits (rppal would otherwise put the pin back to an input).
+pub fn lock_relay(config: &Hardware) -> Result<String, DeviceError> {
+    let gpio = RppalGpio::new().map_err(|e| DeviceError::new("GPIO (rppal)", e))?;
+    let mut pin = output(&gpio, &config.relay, "door relay")?;
+    pin.set_reset_on_drop(false);
+    Ok(format!("BCM {}", config.relay.pin))
+}
+
 fn pin_number(pin: u32, what: &str) -> Result<u8, DeviceError> {
     u8::try_from(pin).map_err(|_| DeviceError::new(format!("{what} (BCM {pin})"), "no such pin"))
 }

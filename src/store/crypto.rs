@@ -76,6 +76,16 @@ impl Key {
 
     /// Reads a key file that grants none of the `forbidden` permission bits.
     fn read_unless(path: &Path, forbidden: u32) -> Result<Key, StoreError> {
+        Key::read_file(path, forbidden, &KeyWrap::None)
+    }
+
+    /// Reads a key file (mode 0600) stored as `wrap` says: a wrapped key is unwrapped with the
+    /// wrapping key; a plain key is read as it is (`vestibule key prepare` wraps it).
+    pub fn read_wrapped(path: &Path, wrap: &KeyWrap) -> Result<Key, StoreError> {
+        Key::read_file(path, 0o077, wrap)
+    }
+
+    fn read_file(path: &Path, forbidden: u32, wrap: &KeyWrap) -> Result<Key, StoreError> {
         let error = |reason: String| StoreError::Key {
             path: path.display().to_string(),
             reason,
@@ -88,6 +98,14 @@ impl Key {
             )));
         }
         let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
+        if bytes.starts_with(WRAPPED) {
+            let Some(wrapping) = wrap.wrapping_key()? else {
+                return Err(error(
+                    "is wrapped: set [storage] key_wrap to the key that wrapped it".into(),
+                ));
+            };
+            return unwrap(&wrapping, &bytes).map_err(error);
+        }
         let bytes: [u8; KEY_LEN] = bytes.try_into().map_err(|b: Vec<u8>| {
             error(format!("holds {} bytes, a data key is {KEY_LEN}", b.len()))
         })?;
@@ -97,6 +115,15 @@ impl Key {
     /// Writes the key to a NEW file, mode 0600, and syncs the file and its directory. Refuses
     /// to overwrite an existing file.
     pub fn write_new(&self, path: &Path) -> Result<(), StoreError> {
+        self.write_new_wrapped(path, &KeyWrap::None)
+    }
+
+    /// [`Key::write_new`], stored wrapped when `wrap` names a wrapping key.
+    pub fn write_new_wrapped(&self, path: &Path, wrap: &KeyWrap) -> Result<(), StoreError> {
+        let bytes = match wrap.wrapping_key()? {
+            Some(wrapping) => self.wrap(&wrapping),
+            None => self.0.to_vec(),
+        };
         let error = |e: std::io::Error| StoreError::Key {
             path: path.display().to_string(),
             reason: format!("cannot create: {e}"),
@@ -107,10 +134,161 @@ impl Key {
             .mode(0o600)
             .open(path)
             .map_err(error)?;
-        file.write_all(&self.0).map_err(error)?;
+        file.write_all(&bytes).map_err(error)?;
         file.sync_all().map_err(error)?;
         sync_dir(path)
     }
+
+    /// The key wrapped under `wrapping`: `VWK1`, a random 96-bit nonce, then AES-256-GCM of
+    /// the 32 key bytes with its tag (64 bytes in all).
+    fn wrap(&self, wrapping: &[u8; KEY_LEN]) -> Vec<u8> {
+        let cipher = Aes256Gcm::new_from_slice(wrapping).expect("32-byte key");
+        let nonce: [u8; NONCE_LEN] = rand::random();
+        let sealed = cipher
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: &self.0,
+                    aad: WRAP_AAD,
+                },
+            )
+            .expect("AES-GCM seals any 32 bytes");
+        [WRAPPED, &nonce[..], &sealed].concat()
+    }
+
+    /// Whether the bytes of a key file are a wrapped key.
+    pub fn is_wrapped(bytes: &[u8]) -> bool {
+        bytes.starts_with(WRAPPED)
+    }
+}
+
+/// Marks a wrapped data key file (format version 1).
+const WRAPPED: &[u8] = b"VWK1";
+const WRAP_AAD: &[u8] = b"vestibule data key wrap v1";
+
+fn unwrap(wrapping: &[u8; KEY_LEN], bytes: &[u8]) -> Result<Key, String> {
+    let body = &bytes[WRAPPED.len()..];
+    if body.len() != NONCE_LEN + KEY_LEN + 16 {
+        return Err(format!("is a wrapped key of {} bytes, not 64", bytes.len()));
+    }
+    let (nonce, sealed) = body.split_at(NONCE_LEN);
+    let nonce: [u8; NONCE_LEN] = nonce.try_into().expect("split at the nonce");
+    let cipher = Aes256Gcm::new_from_slice(wrapping).expect("32-byte key");
+    let plain = cipher
+        .decrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: sealed,
+                aad: WRAP_AAD,
+            },
+        )
+        .map_err(|_| "does not unwrap with the configured wrapping key ([storage] key_wrap)")?;
+    let key: [u8; KEY_LEN] = plain.try_into().map_err(|_| "unwraps to a wrong length")?;
+    Ok(Key(key))
+}
+
+/// Where the key that wraps the data key on disk comes from (`[storage] key_wrap`): a key the
+/// SD card does not hold, so a copied card does not open the sealed records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum KeyWrap {
+    /// `none`: the data key is stored as it is (anyone with the card has it).
+    #[default]
+    None,
+    /// `file:/path`: 32 bytes (or 64 hex digits) in a file, mode 0600: a stand-in for a
+    /// hardware key (tests, boards without one, a key on other media).
+    File(PathBuf),
+    /// `rpi-otp`: the Raspberry Pi's OTP customer private key, read with the command
+    /// `rpi-otp-private-key` (raspi-utils; needs the firmware mailbox, `/dev/vcio`).
+    RpiOtp,
+}
+
+/// The command printing the Raspberry Pi OTP private key as hex (raspi-utils).
+pub const RPI_OTP_COMMAND: &str = "rpi-otp-private-key";
+
+impl KeyWrap {
+    /// `none`, `file:/absolute/path` or `rpi-otp`.
+    pub fn parse(text: &str) -> Result<KeyWrap, String> {
+        match text.trim() {
+            "" | "none" => Ok(KeyWrap::None),
+            "rpi-otp" => Ok(KeyWrap::RpiOtp),
+            other => match other.strip_prefix("file:") {
+                Some(path) if Path::new(path).is_absolute() => {
+                    Ok(KeyWrap::File(PathBuf::from(path)))
+                }
+                Some(path) => Err(format!("`file:{path}` needs an absolute path")),
+                None => Err(format!(
+                    "`{other}` is not `none`, `file:/path` or `rpi-otp`"
+                )),
+            },
+        }
+    }
+
+    /// The wrapping key, or `None` for [`KeyWrap::None`].
+    pub fn wrapping_key(&self) -> Result<Option<[u8; KEY_LEN]>, StoreError> {
+        let error = |path: &str, reason: String| StoreError::Key {
+            path: path.to_owned(),
+            reason,
+        };
+        match self {
+            KeyWrap::None => Ok(None),
+            KeyWrap::File(path) => {
+                let shown = path.display().to_string();
+                let meta = std::fs::metadata(path)
+                    .map_err(|e| error(&shown, format!("the wrapping key cannot be read: {e}")))?;
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    return Err(error(
+                        &shown,
+                        format!("the wrapping key's permissions {mode:04o} let others read it"),
+                    ));
+                }
+                let bytes = std::fs::read(path)
+                    .map_err(|e| error(&shown, format!("the wrapping key cannot be read: {e}")))?;
+                key_bytes(&bytes)
+                    .map(Some)
+                    .ok_or_else(|| error(&shown, "is not a 32-byte wrapping key".into()))
+            }
+            KeyWrap::RpiOtp => {
+                let out = std::process::Command::new(RPI_OTP_COMMAND)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map_err(|e| error(RPI_OTP_COMMAND, format!("cannot run it: {e}")))?;
+                if !out.status.success() {
+                    return Err(error(
+                        RPI_OTP_COMMAND,
+                        format!("failed ({}): is the OTP readable (/dev/vcio)?", out.status),
+                    ));
+                }
+                let key = key_bytes(&out.stdout)
+                    .ok_or_else(|| error(RPI_OTP_COMMAND, "did not print a 32-byte key".into()))?;
+                if key == [0; KEY_LEN] {
+                    return Err(error(
+                        RPI_OTP_COMMAND,
+                        "the OTP customer key is not programmed (all zeros): \
+                         rpi-otp-private-key -w first"
+                            .into(),
+                    ));
+                }
+                Ok(Some(key))
+            }
+        }
+    }
+}
+
+/// 32 raw bytes, or 64 hex digits (with or without a trailing newline).
+fn key_bytes(bytes: &[u8]) -> Option<[u8; KEY_LEN]> {
+    if let Ok(raw) = <[u8; KEY_LEN]>::try_from(bytes) {
+        return Some(raw);
+    }
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    if text.len() != 2 * KEY_LEN {
+        return None;
+    }
+    let mut key = [0u8; KEY_LEN];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
 }
 
 /// Where the data key comes from.

@@ -42,7 +42,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use redb::Database;
 
 pub use audit::AuditCheck;
-pub use crypto::{Key, KeyLocation};
+pub use crypto::{Key, KeyLocation, KeyWrap};
 pub use import::{BadRow, ImportPolicy, ImportSummary, DEFAULT_MAX_BAD_SHARE};
 pub use purge::{Cutoffs, PurgeSummary, ResealSummary};
 pub use redb_index::RedbIndex;
@@ -146,10 +146,21 @@ impl Store {
     /// is missing and the database has no sealed records yet; a rotation a crash interrupted
     /// is finished or undone first ([`Store::rotate_key`]).
     pub fn open_personal(path: &Path, location: &KeyLocation) -> Result<Store, StoreError> {
+        Store::open_personal_wrapped(path, location, &KeyWrap::None)
+    }
+
+    /// [`Store::open_personal`] with a key file stored wrapped as `wrap` says (`[storage]
+    /// key_wrap`); a key file it creates is wrapped. A systemd credential is always the plain
+    /// key (vestibule-data-key.service unwraps it into memory).
+    pub fn open_personal_wrapped(
+        path: &Path,
+        location: &KeyLocation,
+        wrap: &KeyWrap,
+    ) -> Result<Store, StoreError> {
         let store = Store::open(path)?;
         let key = match location {
             KeyLocation::Credential(file) => Key::read_credential(file)?,
-            KeyLocation::File(file) => purge::load_key_file(&store, file)?,
+            KeyLocation::File(file) => purge::load_key_file(&store, file, wrap)?,
         };
         store.with_key(&key).map_err(|e| match e {
             StoreError::WrongKey { .. } => StoreError::Key {

@@ -21,7 +21,7 @@ use redb::ReadableTable;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::crypto::{self, is_sealed, Key, Sealer};
+use super::crypto::{self, is_sealed, Key, KeyWrap, Sealer};
 use super::decisions::{append_audit, SealedDecision};
 use super::schema::{
     meta_value, BLOCKED, BLOCKED_NAME, DECISIONS, DECISIONS_NAME, META, META_DATA_KEY_ID,
@@ -63,11 +63,11 @@ pub struct ResealSummary {
 
 /// The key in `file`, after finishing or undoing a rotation a crash interrupted; a new key
 /// when the file is missing and nothing is sealed yet.
-pub(super) fn load_key_file(store: &Store, file: &Path) -> Result<Key, StoreError> {
+pub(super) fn load_key_file(store: &Store, file: &Path, wrap: &KeyWrap) -> Result<Key, StoreError> {
     let expected = meta_value(&store.db(), META_DATA_KEY_ID)?;
     let pending = crypto::pending(file);
     if pending.exists() {
-        match Key::read(&pending) {
+        match Key::read_wrapped(&pending, wrap) {
             Ok(new) if expected != 0 && new.id() == expected => {
                 tracing::warn!("finishing a key rotation that was interrupted");
                 crypto::replace(&pending, file)?;
@@ -91,9 +91,9 @@ pub(super) fn load_key_file(store: &Store, file: &Path) -> Result<Key, StoreErro
                 ),
             });
         }
-        Key::generate().write_new(file)?;
+        Key::generate().write_new_wrapped(file, wrap)?;
     }
-    Key::read(file)
+    Key::read_wrapped(file, wrap)
 }
 
 /// The first time a database gets a key: seals any record written before encryption (keys
@@ -198,6 +198,16 @@ impl Store {
     /// transaction, then renames it over `key_file` (see the module documentation for why a
     /// crash at any point loses nothing). `at` is the audit line's time.
     pub fn rotate_key(&mut self, key_file: &Path, at: &str) -> Result<ResealSummary, StoreError> {
+        self.rotate_key_wrapped(key_file, at, &KeyWrap::None)
+    }
+
+    /// [`Store::rotate_key`], the new key stored wrapped as `wrap` says.
+    pub fn rotate_key_wrapped(
+        &mut self,
+        key_file: &Path,
+        at: &str,
+        wrap: &KeyWrap,
+    ) -> Result<ResealSummary, StoreError> {
         self.sealer()?;
         let pending = crypto::pending(key_file);
         if pending.exists() {
@@ -207,7 +217,7 @@ impl Store {
             })?;
         }
         let new = Key::generate();
-        new.write_new(&pending)?;
+        new.write_new_wrapped(&pending, wrap)?;
         let summary = match self.reseal(&new, at) {
             Ok(s) => s,
             Err(e) => {
