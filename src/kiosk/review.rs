@@ -234,6 +234,9 @@ pub struct CheckIn {
     current: usize,
     /// Staff tapped "this is a match": the three match outcomes are offered.
     pub choosing_match: bool,
+    /// When the check-in was flagged (kiosk time); `None` when not known (restored after a
+    /// restart): such a check-in is too old to admit anyone on.
+    pub queued_at: Option<super::Millis>,
 }
 
 impl CheckIn {
@@ -252,6 +255,7 @@ impl CheckIn {
             seen,
             current: 0,
             choosing_match: false,
+            queued_at: None,
         }
     }
 

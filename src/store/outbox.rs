@@ -165,6 +165,12 @@ pub enum Record {
     /// A `meta` value set with the others (what the kiosk must remember it did: an alert sent
     /// once, say).
     Mark { key: &'static str, value: u64 },
+    /// An invitation admitted `visit` on `date` (kiosk-local `YYYY-MM-DD`): used up that day.
+    InvitationUse {
+        id: String,
+        date: String,
+        visit: u32,
+    },
 }
 
 // Decisions carry the identity key (a name and a date of birth): `{:?}` names the kind only.
@@ -177,6 +183,7 @@ impl std::fmt::Debug for Record {
             Record::Forget { .. } => "Record::Forget",
             Record::Alert(_) => "Record::Alert",
             Record::Mark { .. } => "Record::Mark",
+            Record::InvitationUse { .. } => "Record::InvitationUse",
         })
     }
 }
@@ -184,7 +191,10 @@ impl std::fmt::Debug for Record {
 impl Record {
     /// Whether writing it needs the data key (everything but audit lines and marks).
     pub fn is_personal(&self) -> bool {
-        !matches!(self, Record::Audit(_) | Record::Mark { .. })
+        !matches!(
+            self,
+            Record::Audit(_) | Record::Mark { .. } | Record::InvitationUse { .. }
+        )
     }
 }
 
@@ -235,6 +245,9 @@ fn write_record(
         Record::Mark { key, value } => {
             write.open_table(META)?.insert(*key, *value)?;
             Ok(())
+        }
+        Record::InvitationUse { id, date, visit } => {
+            super::invitations::use_invitation_in(write, id, date, *visit)
         }
     }
 }
