@@ -479,7 +479,8 @@ pub struct InvitationPass {
     /// picked on the usual screens instead.
     pub purpose: String,
     pub destination: String,
-    /// The purpose needs an ID besides the invitation (`[prereg] id_required_purposes`).
+    /// The invited person's ID is asked for too: always, unless the purpose is in
+    /// `[prereg] id_optional_purposes`.
     pub needs_id: bool,
 }
 
@@ -647,7 +648,8 @@ impl fmt::Debug for VisitRecord {
 pub struct Alert {
     pub at_ms: Millis,
     pub kiosk: String,
-    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`.
+    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`,
+    /// `invitation-refused`, `review-id-refused`, the student kinds ...
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit: Option<VisitId>,
