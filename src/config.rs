@@ -75,6 +75,9 @@ pub struct Kiosk {
     pub max_scan_attempts: u32,
     /// Seconds the door stays unlocked (and "the door is open" shows) after a cleared visit.
     pub door_unlock_secs: u32,
+    /// Seconds after a flag within which staff may still admit the check-in (the visitor then
+    /// scans the same ID again); later it can only be closed.
+    pub review_admit_secs: u32,
 }
 
 /// What a visitor picks at the kiosk once cleared: why they came, then where they are going.
@@ -284,15 +287,25 @@ pub struct Prereg {
     /// The kiosk fleet's Ed25519 public key, base64 (`vestibule prereg keygen` prints it).
     /// Empty: this kiosk accepts no invitations.
     pub public_key: String,
-    /// Purpose ids whose invitations also need the visitor's ID, checked to be the same person.
-    pub id_required_purposes: Vec<String>,
+    /// Every invitation needs the visitor's ID too, checked to be the invited person, except
+    /// for these purpose ids (staff-attended events, where staff see everyone come in).
+    pub id_optional_purposes: Vec<String>,
+    /// The longest an invitation may be valid, in days (first to last day, inclusive):
+    /// `prereg add`/`import` refuse longer ones and the kiosk refuses their tokens.
+    pub max_validity_days: u32,
+    /// Replaced by `id_optional_purposes` (every purpose now needs the ID): refused with a
+    /// pointer to the new key, never silently ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_required_purposes: Option<Vec<String>>,
 }
 
 impl Default for Prereg {
     fn default() -> Self {
         Prereg {
             public_key: String::new(),
-            id_required_purposes: vec!["volunteer".into(), "contractor".into()],
+            id_optional_purposes: Vec::new(),
+            max_validity_days: 31,
+            id_required_purposes: None,
         }
     }
 }
@@ -354,6 +367,7 @@ impl Default for Kiosk {
             expired_id: ExpiredIdPolicy::Accept,
             max_scan_attempts: 3,
             door_unlock_secs: 5,
+            review_admit_secs: 300,
         }
     }
 }
@@ -511,6 +525,15 @@ impl Config {
                 format!("{} is outside 1..=60 seconds", self.kiosk.door_unlock_secs),
             ));
         }
+        if !(30..=3600).contains(&self.kiosk.review_admit_secs) {
+            return Err((
+                "kiosk.review_admit_secs",
+                format!(
+                    "{} is outside 30..=3600 seconds",
+                    self.kiosk.review_admit_secs
+                ),
+            ));
+        }
         if self.storage.database.as_os_str().is_empty() {
             return Err(("storage.database", "must name a file".into()));
         }
@@ -548,13 +571,27 @@ impl Config {
                 ));
             }
         }
-        for id in &self.prereg.id_required_purposes {
+        if self.prereg.id_required_purposes.is_some() {
+            return Err((
+                "prereg.id_required_purposes",
+                "was replaced: every invitation now needs an ID too; list the purposes that may \
+                 skip it in prereg.id_optional_purposes"
+                    .into(),
+            ));
+        }
+        for id in &self.prereg.id_optional_purposes {
             if id != "event" && !self.visit.purposes.iter().any(|p| &p.id == id) {
                 return Err((
-                    "prereg.id_required_purposes",
+                    "prereg.id_optional_purposes",
                     format!("`{id}` is not a purpose id of visit.purposes (nor `event`)"),
                 ));
             }
+        }
+        if !(1..=366).contains(&self.prereg.max_validity_days) {
+            return Err((
+                "prereg.max_validity_days",
+                format!("{} is outside 1..=366 days", self.prereg.max_validity_days),
+            ));
         }
         Ok(())
     }
@@ -846,6 +883,9 @@ expired_id = "accept"
 max_scan_attempts = 3
 # Seconds the door stays unlocked, and "the door is open" shows, after a cleared visit (1-60).
 door_unlock_secs = 5
+# Seconds after a flag within which staff may still admit that check-in (30-3600); the visitor
+# then scans the same ID again before the badge prints. Later, staff can only close it.
+review_admit_secs = 300
 
 [screening]
 # Without an installed offender registry the kiosk is out of service (door locked, staff
@@ -926,9 +966,14 @@ visits_url = ""
 # Ed25519 public key (base64) the invitations must be signed with: `vestibule prereg keygen`
 # prints it. Empty: this kiosk accepts no invitations.
 public_key = ""
-# Purpose ids (of visit.purposes, or `event`) whose invitations also need the visitor's ID,
-# checked to be the invited person (name and date of birth).
-id_required_purposes = ["volunteer", "contractor"]
+# Every invitation also needs the visitor's ID, checked to be the invited person (name and
+# date of birth), except for these purpose ids (of visit.purposes, or `event`): only for
+# staff-attended events, where staff see everyone who comes in.
+id_optional_purposes = []
+# The longest an invitation may be valid, first to last day (1-366): `prereg add` and
+# `prereg import` refuse longer ones, and the kiosk refuses such tokens. Each invitation admits
+# its person once a day.
+max_validity_days = 31
 
 # What a cleared visitor picks: why they came, then where they are going. Each list shows in
 # this order; `id` (lower-case letters, digits, -) names the button (`purpose:<id>`,

@@ -99,18 +99,30 @@ fn present_students(api: &Api, kiosk: &Kiosk) {
     api.set_student_errand(errand.into());
     api.set_student_search_text(search.map_or("", |s| s.text.as_str()).into());
     api.set_student_search_ready(search.is_some_and(|s| s.ready()));
+    // A student confirming their own number sees their name only, no grade.
+    let by_student = search.is_some_and(|s| s.errand.by_student());
     let found: Vec<StudentRow> = search
         .map(|s| s.results.as_slice())
         .unwrap_or_default()
         .iter()
         .map(|s| StudentRow {
             name: s.short_name.as_str().into(),
-            grade: s.grade.as_str().into(),
+            grade: if by_student { "" } else { s.grade.as_str() }.into(),
         })
         .collect();
     api.set_students_found(ModelRc::new(VecModel::from(found)));
     let chosen = search.and_then(|s| s.chosen.as_ref());
     api.set_student_chosen(chosen.map_or("", |s| s.short_name.as_str()).into());
+    let awaiting = search.and_then(|s| s.awaiting.as_ref());
+    api.set_student_awaiting(
+        awaiting
+            .map(|r| match kiosk.language() {
+                Language::En => r.label.clone(),
+                Language::Es => r.label_es.clone(),
+            })
+            .unwrap_or_default()
+            .into(),
+    );
     api.set_student_reasons(choices(kiosk.student_reasons(), kiosk.language()));
 }
 
@@ -176,9 +188,12 @@ fn screen(screen: kiosk::Screen, api: &Api) -> Screen {
         kiosk::Screen::Reports => Screen::Reports,
         kiosk::Screen::InvitationConfirm => Screen::InvitationConfirm,
         kiosk::Screen::InvitationId => Screen::InvitationId,
+        kiosk::Screen::ConfirmId => Screen::ConfirmId,
         kiosk::Screen::StudentKind => Screen::StudentKind,
         kiosk::Screen::StudentSearch => Screen::StudentSearch,
         kiosk::Screen::StudentReason => Screen::StudentReason,
+        kiosk::Screen::StudentWaiting => Screen::StudentWaiting,
+        kiosk::Screen::StudentApproval => Screen::StudentApproval,
         kiosk::Screen::StudentDone => Screen::StudentDone,
         kiosk::Screen::OutOfService => Screen::OutOfService,
     }

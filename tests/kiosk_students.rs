@@ -249,10 +249,11 @@ fn a_custody_order_for_one_student_bars_that_pickup_even_after_staff_let_the_adu
         "review-queue",
         "is-a-match",
         "allow-registered",
-        "purpose:pickup",
     ] {
         events.push(tap(label));
     }
+    // Cleared by staff: the same ID again before the purpose screen (issue 14).
+    events.extend([json!({ "scan": SMITH }), tap("purpose:pickup")]);
     events.extend([typed("noah smith"), tap("student:1"), shot("office")]);
     let out = school.run("custody", &events);
     let audit = with(&out, "audit.jsonl", "event", "pickup-refused");
@@ -272,6 +273,7 @@ fn a_late_student_signs_in_by_number_and_gets_a_pass_but_no_door() {
             tap("student"),
             tap("student-late"),
             typed("300002"),
+            tap("student-find"),
             tap("student:1"),
             tap("reason:illness"),
             shot("done"),

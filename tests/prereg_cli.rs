@@ -413,10 +413,23 @@ fn a_fleet_key_that_is_not_the_configured_one_is_refused() {
         "{}",
         stderr(&out)
     );
-    std::fs::write(&config, "[prereg]\nid_required_purposes = [\"gardener\"]\n").unwrap();
+    std::fs::write(&config, "[prereg]\nid_optional_purposes = [\"gardener\"]\n").unwrap();
     let out = office.run(&["config", "check", config.to_str().unwrap()]);
     assert!(
-        stderr(&out).contains("prereg.id_required_purposes"),
+        stderr(&out).contains("prereg.id_optional_purposes"),
+        "{}",
+        stderr(&out)
+    );
+    // The old key (ID only for some purposes) is refused with a pointer to the new one.
+    std::fs::write(
+        &config,
+        "[prereg]\nid_required_purposes = [\"volunteer\"]\n",
+    )
+    .unwrap();
+    let out = office.run(&["config", "check", config.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("prereg.id_required_purposes")
+            && stderr(&out).contains("id_optional_purposes"),
         "{}",
         stderr(&out)
     );

@@ -121,8 +121,34 @@ fn invitation(needs_id: bool) -> Vec<Event> {
     ]
 }
 
-/// A late student who typed "lily sm" and was offered two students.
+/// A late student who typed their number and found themselves.
 fn student_search() -> Vec<Event> {
+    student_number("student-late")
+}
+
+/// A student arriving late or leaving early (`kind`) who typed their number and found
+/// themselves (first name and last initial only).
+fn student_number(kind: &str) -> Vec<Event> {
+    vec![
+        tap("student"),
+        tap(kind),
+        Event::Typed("300001".into()),
+        tap("student-find"),
+        Event::StudentsFound {
+            lookup: vestibule::kiosk::StudentLookup::number("300001").unwrap(),
+            found: vec![vestibule::kiosk::StudentChoice {
+                student_id: "300001".into(),
+                short_name: "Lily S.".into(),
+                full_name: "Lily Smith".into(),
+                grade: "2".into(),
+                school: "Demo Elementary School".into(),
+            }],
+        },
+    ]
+}
+
+/// A pickup: the cleared adult typed "lily sm" and was offered two students.
+fn pickup_search() -> Vec<Event> {
     let student = |id: &str, name: &str| vestibule::kiosk::StudentChoice {
         student_id: id.into(),
         short_name: name.into(),
@@ -131,8 +157,8 @@ fn student_search() -> Vec<Event> {
         school: "Demo Elementary School".into(),
     };
     vec![
-        tap("student"),
-        tap("student-late"),
+        scan(),
+        tap("purpose:pickup"),
         Event::Typed("lily sm".into()),
         Event::StudentsFound {
             lookup: vestibule::kiosk::StudentLookup::from_text("lily sm").unwrap(),
@@ -385,20 +411,63 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "student-search",
-            kiosk: kiosk(&student_search(), vec![]),
+            kiosk: kiosk(&pickup_search(), vec![]),
             labels: vec!["student:1", "student:2", "key:a", "key:backspace", "done"],
         },
         Case {
             name: "student-search-too-short",
             kiosk: kiosk(
-                &[
-                    tap("student"),
-                    tap("student-late"),
-                    Event::Typed("lily".into()),
-                ],
+                &[scan(), tap("purpose:pickup"), Event::Typed("lily".into())],
                 vec![],
             ),
             labels: vec!["key:a", "done"],
+        },
+        Case {
+            name: "student-number",
+            kiosk: kiosk(&student_search(), vec![]),
+            labels: vec!["student:1", "key:1", "key:backspace", "done"],
+        },
+        Case {
+            name: "student-number-typing",
+            kiosk: kiosk(
+                &[
+                    tap("student"),
+                    tap("student-late"),
+                    Event::Typed("3000".into()),
+                ],
+                vec![],
+            ),
+            labels: vec!["student-find", "key:0", "done"],
+        },
+        Case {
+            name: "student-waiting",
+            kiosk: kiosk(
+                &[
+                    student_number("student-leaving"),
+                    vec![tap("student:1"), tap("reason:illness")],
+                ]
+                .concat(),
+                vec![],
+            ),
+            labels: vec!["staff", "done"],
+        },
+        Case {
+            name: "student-approval",
+            kiosk: kiosk(
+                &[
+                    student_number("student-leaving"),
+                    vec![tap("student:1"), tap("reason:illness"), tap("staff")],
+                    login()[1..].to_vec(),
+                ]
+                .concat(),
+                vec![],
+            ),
+            labels: vec!["approve", "deny"],
+        },
+        Case {
+            name: "confirm-id",
+            kiosk: flagged(&["not-a-match"]),
+            labels: vec!["done"],
         },
         Case {
             name: "student-reason",

@@ -75,6 +75,7 @@ impl Devices {
                 printer: Box::new(printer),
                 reader: Box::new(reader),
                 inputs: gpio.inputs,
+                config: config.clone(),
             }),
             Err(e) => {
                 *held = Some(HeldGpio {

@@ -108,9 +108,10 @@ pub struct KioskApp {
     registry_seen_at: Option<Millis>,
     registry_limit: Duration,
     /// The fleet key invitations are verified with (`[prereg] public_key`; none: no
-    /// invitation is accepted) and the visit types that need an ID besides one.
+    /// invitation is accepted), the visit types that need no ID besides one, and the longest
+    /// validity accepted.
     fleet_key: Option<crate::prereg::VerifyingKey>,
-    id_required_purposes: Vec<String>,
+    prereg: crate::config::Prereg,
     /// `[screening] lists_only`: the school screens against its own lists alone.
     lists_only: bool,
     /// The durable state as last committed ([`Durable`]): saved again when it changes.
@@ -215,7 +216,7 @@ impl KioskApp {
             fleet_key: Some(config.prereg.public_key.trim())
                 .filter(|k| !k.is_empty())
                 .and_then(|k| crate::feed::keys::parse_public(k).ok()),
-            id_required_purposes: config.prereg.id_required_purposes.clone(),
+            prereg: config.prereg.clone(),
             lists_only: config.screening.lists_only,
             saved: Durable::default(),
             write_failures: 0,
@@ -580,6 +581,9 @@ impl KioskApp {
             Frame::Scan(bytes) => {
                 // A badge's sign-out QR code is ours, not an identity document.
                 let text = String::from_utf8_lossy(&bytes);
+                if let Some(number) = self.student_card(&text) {
+                    return self.dispatch(Event::StudentCard(number));
+                }
                 match VisitId::from_sign_out_code(&text) {
                     Some(visit) if self.badge_is_genuine(&text) => {
                         return self.dispatch(Event::BadgeScanned { visit });
@@ -667,9 +671,23 @@ impl KioskApp {
                 return Err(InvitationRefused("store-error"));
             }
         };
+        if invitation
+            .check_span(self.prereg.max_validity_days)
+            .is_err()
+        {
+            return Err(InvitationRefused("validity-too-long"));
+        }
+        match store.invitation_used_on(invitation.id, self.today()) {
+            Ok(false) => {}
+            Ok(true) => return Err(InvitationRefused("used-today")),
+            Err(e) => {
+                tracing::error!("cannot check an invitation's use: {e}");
+                return Err(InvitationRefused("store-error"));
+            }
+        }
         Ok(InvitationPass {
             id: invitation.id.to_string(),
-            needs_id: crate::prereg::needs_id(&invitation, &self.id_required_purposes),
+            needs_id: crate::prereg::needs_id(&invitation, &self.prereg.id_optional_purposes),
             invited: invitation.person,
             purpose: invitation.purpose,
             destination: invitation.destination,
@@ -781,6 +799,11 @@ impl KioskApp {
                 return Some(Event::PickupChecked { visit, result });
             }
             Effect::RecordStudent(moved) => self.record_student(&moved),
+            Effect::InvitationUsed { id, visit } => records.push(OutboxRecord::InvitationUse {
+                id,
+                date: self.today().to_string(),
+                visit: visit.0,
+            }),
             Effect::PrintSlip(slip) => {
                 let ok = self.print_slip(&slip);
                 return Some(Event::SlipPrinted { ok });

@@ -16,11 +16,28 @@ use crate::sis::Student;
 use crate::store::students::{StudentEvent, StudentEventKind};
 
 impl KioskApp {
-    /// The roster's students the lookup finds, as the search screen lists them.
+    /// A student ID card's barcode (its digits) while a student gives their number.
+    pub(super) fn student_card(&self, scanned: &str) -> Option<String> {
+        let digits = scanned.trim();
+        let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        (is_number && self.kiosk.wants_student_card()).then(|| digits.to_owned())
+    }
+
+    /// The roster's students the lookup finds, as the search screen lists them; a student's
+    /// own number finds that one student only.
     pub(super) fn search_students(&self, lookup: &StudentLookup) -> Vec<StudentChoice> {
         let Some(store) = &self.store else {
             return Vec::new();
         };
+        if lookup.by_number {
+            return match store.student(&lookup.name) {
+                Ok(found) => found.iter().map(|r| choice(&r.student)).collect(),
+                Err(e) => {
+                    tracing::error!("cannot read the student roster: {e}");
+                    Vec::new()
+                }
+            };
+        }
         let query = StudentQuery::new(&lookup.name, lookup.grade.as_deref());
         match store.search_students(&query) {
             Ok(found) => distinct(found.iter().map(choice).collect()),
@@ -102,7 +119,7 @@ impl KioskApp {
             school: moved.school.clone(),
             reason: moved.reason.clone(),
             picked_up_by: moved.picked_up_by.clone(),
-            operator: None,
+            operator: moved.approved_by.clone(),
         };
         if let Err(e) = store.record_student_event(&event) {
             tracing::error!("cannot record a student event: {e}");

@@ -334,6 +334,9 @@ fn add(args: AddArgs, config_path: Option<&Path>) -> Result<(), Refusal> {
         event: args.event.map(|e| e.trim().to_owned()),
     };
     invitation.check()?;
+    invitation
+        .check_span(config.prereg.max_validity_days)
+        .map_err(Refusal)?;
     if invitation.valid_to < super::id::local_today() {
         return Err(Refusal("the invitation's range has already ended".into()));
     }
@@ -363,6 +366,15 @@ fn import(args: ImportArgs, config_path: Option<&Path>) -> Result<(), Refusal> {
         if let Some((field, reason)) = choice_problem(&config, &draft.purpose, &draft.destination) {
             return Err(Refusal(format!(
                 "{file}: line {}: field `{field}`: {reason}",
+                draft.line
+            )));
+        }
+        let span = draft
+            .with_id(InvitationId(0))
+            .check_span(config.prereg.max_validity_days);
+        if let Err(reason) = span {
+            return Err(Refusal(format!(
+                "{file}: line {}: field `valid_to`: {reason}",
                 draft.line
             )));
         }

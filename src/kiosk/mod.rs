@@ -123,6 +123,9 @@ pub struct Settings {
     /// Reason buttons for a student's late arrival and early dismissal.
     pub late_arrival_reasons: Vec<Choice>,
     pub dismissal_reasons: Vec<Choice>,
+    /// How long after it was flagged a check-in may still be admitted by staff: later, the
+    /// visitor has likely left the kiosk and someone else may be standing there.
+    pub review_admit_ms: Millis,
 }
 
 impl Settings {
@@ -141,6 +144,7 @@ impl Settings {
             staff,
             late_arrival_reasons: config.students.late_arrival_reasons.clone(),
             dismissal_reasons: config.students.dismissal_reasons.clone(),
+            review_admit_ms: Millis::from(config.kiosk.review_admit_secs) * 1000,
         }
     }
 }
@@ -177,12 +181,19 @@ pub enum Screen {
     InvitationConfirm,
     /// The invitation's visit type needs an ID too: "Please scan your ID".
     InvitationId,
+    /// Staff cleared a flagged check-in: the visitor scans the same ID again, so the visit goes
+    /// to the person who was reviewed and not to whoever stands at the kiosk now.
+    ConfirmId,
     /// "I'm a student": arriving late or leaving early?
     StudentKind,
     /// Type a student's name (or id); the students it finds.
     StudentSearch,
     /// Why the student is late or leaving.
     StudentReason,
+    /// A student leaving early waits for staff: "Please ask a staff member".
+    StudentWaiting,
+    /// Staff approve or refuse a student leaving early (after their PIN).
+    StudentApproval,
     /// "Take your slip to the front office".
     StudentDone,
     /// The day's summary and visits per hour ([`reports`]).
@@ -249,6 +260,7 @@ impl Screen {
                 | Screen::ManualApproval
                 | Screen::Roster
                 | Screen::Reports
+                | Screen::StudentApproval
         )
     }
 }
@@ -318,6 +330,8 @@ pub enum Tap {
     StudentLeaving,
     /// The Nth student the search lists, from 1 (`student:1`).
     ChooseStudent(usize),
+    /// A student typed their whole number: look it up (`student-find`).
+    StudentFind,
     /// A late-arrival or dismissal reason (`reason:<id>`).
     Reason(String),
     /// The reports screen, and its day before / day after.
@@ -426,6 +440,7 @@ const FIXED: &[(&str, Tap)] = &[
     ("student", Tap::StudentStart),
     ("student-late", Tap::StudentLate),
     ("student-leaving", Tap::StudentLeaving),
+    ("student-find", Tap::StudentFind),
     ("retry", Tap::Retry),
     ("pin-enter", Tap::PinEnter),
     ("pin-clear", Tap::PinClear),
@@ -531,6 +546,9 @@ pub enum Event {
         saved: Box<Durable>,
         panic_active: bool,
     },
+    /// The reader read a student ID card's barcode (its digits) while a student gives their
+    /// number ([`Kiosk::wants_student_card`]).
+    StudentCard(String),
 }
 
 /// What the kiosk must not forget across a crash, a watchdog restart or a power cut: a
@@ -554,7 +572,7 @@ impl Durable {
             lockout.until = lockout.until.map(move_by);
         }
         for check_in in &mut self.queue {
-            check_in.at_ms = move_by(check_in.at_ms);
+            check_in.queued_at = check_in.queued_at.map(move_by);
         }
         self
     }
@@ -570,7 +588,8 @@ pub struct InvitationPass {
     /// picked on the usual screens instead.
     pub purpose: String,
     pub destination: String,
-    /// The purpose needs an ID besides the invitation (`[prereg] id_required_purposes`).
+    /// The invited person's ID is asked for too: always, unless the purpose is in
+    /// `[prereg] id_optional_purposes`.
     pub needs_id: bool,
 }
 
@@ -677,6 +696,11 @@ pub enum Effect {
     RecordStudent(StudentMove),
     /// Print a student's slip alone; answer with [`Event::SlipPrinted`].
     PrintSlip(Slip),
+    /// This invitation admitted `visit` today: it admits nobody else until tomorrow.
+    InvitationUsed {
+        id: String,
+        visit: VisitId,
+    },
 }
 
 /// Staff reset what the kiosk remembers about this person.
@@ -734,7 +758,8 @@ impl fmt::Debug for VisitRecord {
 pub struct Alert {
     pub at_ms: Millis,
     pub kiosk: String,
-    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`.
+    /// `flagged`, `decision`, `no-id`, `panic`, `screening-failed`, `print-failed`,
+    /// `invitation-refused`, `review-id-refused`, the student kinds ...
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit: Option<VisitId>,
@@ -921,6 +946,8 @@ struct Cleared {
     cleared_by: Option<String>,
     /// The badge to print once the visit is saved.
     badge: Option<BadgeJob>,
+    /// The invitation this visit uses, recorded with the visit (once a day each).
+    invitation: Option<String>,
 }
 
 /// A visit being screened.
@@ -928,6 +955,16 @@ struct Cleared {
 struct Pending {
     visit: VisitId,
     person: Person,
+    /// The invitation the person checked in with; it goes with this visit only.
+    invitation: Option<InvitationPass>,
+}
+
+/// A flagged check-in staff admitted, waiting for the reviewed person's ID again.
+#[derive(Clone, Debug)]
+struct Rescan {
+    visit: VisitId,
+    person: Person,
+    cleared_by: Option<String>,
 }
 
 /// The kiosk's whole state.
@@ -941,9 +978,11 @@ pub struct Kiosk {
     scan_failures: u32,
     next_visit: u32,
     pending: Option<Pending>,
-    /// The invitation being checked in with, until the visit is done or abandoned.
+    /// The invitation being checked in with, until its person is screened or it is abandoned.
     invitation: Option<InvitationPass>,
     cleared: Option<Cleared>,
+    /// A reviewed check-in waiting for its visitor's ID again ([`Screen::ConfirmId`]).
+    rescan: Option<Rescan>,
     queue: VecDeque<CheckIn>,
     /// What the office lamp was last told.
     lamp: bool,
@@ -967,6 +1006,10 @@ pub struct Kiosk {
     office_called: bool,
     /// The operator whose name was picked on the PIN screen.
     pin_operator: Option<String>,
+    /// Unknown student numbers in a row, and until when the student errand is shut after
+    /// too many (kept across resets: the next try is likely the same person).
+    unknown_numbers: u32,
+    students_locked_until: Option<Millis>,
 }
 
 impl Kiosk {
@@ -982,6 +1025,7 @@ impl Kiosk {
             pending: None,
             invitation: None,
             cleared: None,
+            rescan: None,
             queue: VecDeque::new(),
             lamp: false,
             operator: None,
@@ -996,6 +1040,8 @@ impl Kiosk {
             faults: Vec::new(),
             office_called: false,
             pin_operator: None,
+            unknown_numbers: 0,
+            students_locked_until: None,
         }
     }
 
@@ -1124,7 +1170,11 @@ impl Kiosk {
         };
         if matches!(
             event,
-            Event::Scanned { .. } | Event::Tap(_) | Event::Typed(_) | Event::BadgeScanned { .. }
+            Event::Scanned { .. }
+                | Event::Tap(_)
+                | Event::Typed(_)
+                | Event::BadgeScanned { .. }
+                | Event::StudentCard(_)
         ) {
             self.active_at = now;
         }
@@ -1145,7 +1195,8 @@ impl Kiosk {
             Event::Roster(lines) => self.roster_loaded(lines),
             Event::Report(view) => self.report_loaded(view),
             Event::EvacuationPrinted { ok } => self.evacuation_printed(&mut out, ok),
-            Event::StudentsFound { lookup, found } => self.students_found(lookup, found),
+            Event::StudentsFound { lookup, found } => self.students_found(&mut out, lookup, found),
+            Event::StudentCard(number) => self.student_card(&mut out, &number),
             Event::PickupChecked { visit, result } => self.pickup_checked(&mut out, visit, result),
             Event::SlipPrinted { ok } => self.slip_printed(&mut out, ok),
             Event::VisitSaved { visit, ok } => self.visit_saved(&mut out, visit, ok),
@@ -1222,8 +1273,10 @@ impl Kiosk {
     // ---- scans -------------------------------------------------------------------------
 
     fn scanned(&mut self, out: &mut Out, result: Result<Scan, ScanError>, today: Date) {
-        if self.screen == Screen::InvitationId {
-            return self.invitation_id_scanned(out, result, today);
+        match self.screen {
+            Screen::InvitationId => return self.invitation_id_scanned(out, result, today),
+            Screen::ConfirmId => return self.review_id_scanned(out, result),
+            _ => {}
         }
         if !self.accepts_scans() {
             return;
@@ -1276,52 +1329,127 @@ impl Kiosk {
         }
     }
 
-    /// "Yes, that's me": screen the invited person, or ask for their ID first.
+    /// "Yes, that's me": ask for their ID, or (a purpose the school lets skip it, for
+    /// staff-attended events) screen the invited person.
     fn invitation_confirmed(&mut self, out: &mut Out) {
-        let Some(pass) = &self.invitation else {
+        let Some(pass) = self.invitation.take() else {
             return self.reset(out);
         };
         if pass.needs_id {
+            self.invitation = Some(pass);
             self.go(out, Screen::InvitationId);
         } else {
             let person = Person::from(&pass.invited);
-            self.start_screening(out, person);
+            self.start_screening_invited(out, person, Some(pass));
         }
     }
 
     /// The ID asked for beside the invitation: it must be the invited person, and it is the
-    /// ID's identity that is screened.
+    /// ID's identity that is screened. Anything else ends the invitation here: held over a
+    /// retry, it would go to whoever scans next.
     fn invitation_id_scanned(
         &mut self,
         out: &mut Out,
         result: Result<Scan, ScanError>,
         today: Date,
     ) {
-        let Some(pass) = &self.invitation else {
+        let Some(pass) = self.invitation.take() else {
             return self.reset(out);
         };
+        let refuse_expired = self.settings.expired_id == ExpiredIdPolicy::Refuse;
         match result {
-            Ok(Scan::Person(id))
-                if id.is_expired(today) && self.settings.expired_id == ExpiredIdPolicy::Refuse =>
-            {
-                self.scan_failed(out, Trouble::Expired);
+            Ok(Scan::Person(id)) if id.is_expired(today) && refuse_expired => {
+                self.end_invitation(out, &pass, "id-expired")
             }
             Ok(Scan::Person(id)) if crate::prereg::same_person(&pass.invited, &id) => {
-                self.start_screening(out, Person::from(&id));
+                self.start_screening_invited(out, Person::from(&id), Some(pass));
             }
-            Ok(Scan::Person(_)) => {
-                let mut audit = self.audit(out, "invitation-id-mismatch");
-                audit.outcome = Some("not-the-invited-person");
-                out.push(Effect::Audit(audit));
-                self.invitation = None;
-                self.go(out, Screen::FrontOffice);
-            }
-            Ok(Scan::Invitation(_)) => {}
+            Ok(Scan::Person(_)) => self.invitation_mismatch(out, &pass),
+            Ok(Scan::Invitation(_)) => self.end_invitation(out, &pass, "id-not-an-id"),
             Err(e) => match e.problem() {
-                ScanProblem::Misread => self.scan_failed(out, Trouble::Misread),
-                ScanProblem::Unsupported => self.scan_failed(out, Trouble::Unsupported),
+                ScanProblem::Misread => self.end_invitation(out, &pass, "id-misread"),
+                ScanProblem::Unsupported => self.end_invitation(out, &pass, "id-unsupported"),
             },
         }
+    }
+
+    /// The ID step of an invitation failed (`why`: a code for the audit): the invitation is
+    /// dropped and the visitor is helped at the office.
+    fn end_invitation(&mut self, out: &mut Out, pass: &InvitationPass, why: &'static str) {
+        let mut audit = self.audit(out, "invitation-ended");
+        audit.record_id = Some(pass.id.clone());
+        audit.outcome = Some(why);
+        out.push(Effect::Audit(audit));
+        self.invitation = None;
+        self.go(out, Screen::FrontOffice);
+    }
+
+    /// Someone else's ID with the invitation: somebody may be using another person's QR code.
+    fn invitation_mismatch(&mut self, out: &mut Out, pass: &InvitationPass) {
+        let mut audit = self.audit(out, "invitation-id-mismatch");
+        audit.record_id = Some(pass.id.clone());
+        audit.outcome = Some("not-the-invited-person");
+        out.push(Effect::Audit(audit));
+        let mut alert = self.alert(out, "invitation-refused", None);
+        alert.reason = Some("id-mismatch".into());
+        out.push(Effect::QueueAlert(alert));
+        self.invitation = None;
+        self.go(out, Screen::FrontOffice);
+    }
+
+    /// The ID scanned again after staff cleared a flagged check-in: only the reviewed person's
+    /// own ID goes on to the badge; anything else is the office's to sort out.
+    fn review_id_scanned(&mut self, out: &mut Out, result: Result<Scan, ScanError>) {
+        let Some(rescan) = self.rescan.take() else {
+            return self.reset(out);
+        };
+        let same = matches!(&result, Ok(Scan::Person(id))
+            if Person::from(id).identity_key() == rescan.person.identity_key());
+        if same {
+            let mut audit = self.audit(out, "review-id-confirmed");
+            audit.visit = Some(rescan.visit);
+            out.push(Effect::Audit(audit));
+            return self.clear(out, rescan.visit, rescan.person, rescan.cleared_by, None);
+        }
+        let why = match result {
+            Ok(Scan::Person(_)) => "another-id",
+            Ok(Scan::Invitation(_)) => "not-an-id",
+            Err(e) if e.problem() == ScanProblem::Misread => "misread",
+            Err(_) => "unsupported",
+        };
+        self.end_rescan(out, rescan.visit, why);
+    }
+
+    /// The reviewed visitor did not show the same ID again (`why`): no badge, no door.
+    fn end_rescan(&mut self, out: &mut Out, visit: VisitId, why: &'static str) {
+        let mut audit = self.audit(out, "review-id-refused");
+        audit.visit = Some(visit);
+        audit.outcome = Some(why);
+        out.push(Effect::Audit(audit));
+        if why == "another-id" {
+            let mut alert = self.alert(out, "review-id-refused", Some(visit));
+            alert.reason = Some(why.into());
+            out.push(Effect::QueueAlert(alert));
+        }
+        self.rescan = None;
+        self.go(out, Screen::FrontOffice);
+    }
+
+    /// Leaving the ID step (invitation or reviewed check-in) by "done" or the idle timer
+    /// ends it, audited: nothing is carried over to the next person.
+    fn abandon_id_step(&mut self, out: &mut Out, why: &'static str) -> bool {
+        match self.screen {
+            Screen::InvitationId => match self.invitation.take() {
+                Some(pass) => self.end_invitation(out, &pass, why),
+                None => self.reset(out),
+            },
+            Screen::ConfirmId => match self.rescan.take() {
+                Some(rescan) => self.end_rescan(out, rescan.visit, why),
+                None => self.reset(out),
+            },
+            _ => return false,
+        }
+        true
     }
 
     /// A leaving visitor: accepted wherever a new visitor's scan would be.
@@ -1365,14 +1493,29 @@ impl Kiosk {
     }
 
     fn start_screening(&mut self, out: &mut Out, person: Person) {
+        self.start_screening_invited(out, person, None);
+    }
+
+    /// Screens `person`; the invitation they came with (if any) travels with this visit only.
+    fn start_screening_invited(
+        &mut self,
+        out: &mut Out,
+        person: Person,
+        invitation: Option<InvitationPass>,
+    ) {
         self.scan_failures = 0;
+        self.invitation = None;
         let visit = self.new_visit();
         out.push(Effect::ScreenVisitor {
             visit,
             visitor: person.visitor(),
             document_last4: person.document_last4.clone(),
         });
-        self.pending = Some(Pending { visit, person });
+        self.pending = Some(Pending {
+            visit,
+            person,
+            invitation,
+        });
         let screen = if self.screen.visitor_facing() {
             Screen::Screening
         } else {
@@ -1407,7 +1550,12 @@ impl Kiosk {
                     self.pending = Some(pending); // kept for staff approval
                     self.go(out, Screen::ManualApproval);
                 } else {
-                    self.clear(out, pending.visit, pending.person, None);
+                    let Pending {
+                        visit,
+                        person,
+                        invitation,
+                    } = pending;
+                    self.clear(out, visit, person, None, invitation);
                 }
             }
             Ok(candidates) => self.flagged(out, pending, candidates),
@@ -1428,8 +1576,9 @@ impl Kiosk {
             out.push(Effect::Audit(audit));
         }
         let manual = pending.person.no_id();
+        // A flagged invitation is not used: if staff clear the visitor, they choose as anyone.
         let mut check_in = CheckIn::new(pending.visit, pending.person, candidates);
-        check_in.at_ms = out.now;
+        check_in.queued_at = Some(out.now);
         if manual && self.operator.is_some() {
             // Staff typed this person in and are at the screen: review it now.
             self.queue.push_front(check_in);
@@ -1451,7 +1600,14 @@ impl Kiosk {
 
     /// The visitor may go on to purpose and destination. Any staff session ends: the visitor
     /// is at the screen now.
-    fn clear(&mut self, out: &mut Out, visit: VisitId, person: Person, by: Option<String>) {
+    fn clear(
+        &mut self,
+        out: &mut Out,
+        visit: VisitId,
+        person: Person,
+        by: Option<String>,
+        invitation: Option<InvitationPass>,
+    ) {
         self.logout(out);
         self.cleared = Some(Cleared {
             visit,
@@ -1460,10 +1616,11 @@ impl Kiosk {
             destination: None,
             cleared_by: by,
             badge: None,
+            invitation: invitation.as_ref().map(|pass| pass.id.clone()),
         });
         // An invitation names the visit's purpose and destination: no choosing, straight to
         // the badge (unless the config no longer has them).
-        if let Some(pass) = self.invitation.take() {
+        if let Some(pass) = invitation {
             let find = |choices: &[Choice], id: &str| choices.iter().find(|c| c.id == id).cloned();
             let purpose = find(&self.settings.purposes, &pass.purpose);
             let destination = find(&self.settings.destinations, &pass.destination);
@@ -1495,7 +1652,13 @@ impl Kiosk {
                 out.push(Effect::QueueAlert(self.alert(out, "no-id", None)));
                 self.go(out, Screen::FrontOffice);
             }
-            (Screen::Attract | Screen::FrontOffice | Screen::ScanProblem(_), Tap::Staff) => {
+            (
+                Screen::Attract
+                | Screen::FrontOffice
+                | Screen::ScanProblem(_)
+                | Screen::StudentWaiting,
+                Tap::Staff,
+            ) => {
                 self.pin_entry.clear();
                 self.pin_notice = PinNotice::None;
                 // With one operator configured there is no name to pick.
@@ -1506,8 +1669,8 @@ impl Kiosk {
                 };
                 self.go(out, Screen::StaffPin);
             }
-            (Screen::ScanProblem(_), Tap::Retry) if self.invitation.is_some() => {
-                self.go(out, Screen::InvitationId)
+            (Screen::InvitationId | Screen::ConfirmId, Tap::Done) => {
+                self.abandon_id_step(out, "cancelled");
             }
             (Screen::ScanProblem(_), Tap::Retry) => self.go(out, Screen::Attract),
             (Screen::InvitationConfirm, Tap::InvitationConfirm) => self.invitation_confirmed(out),
@@ -1519,10 +1682,14 @@ impl Kiosk {
                 tap @ (Tap::StudentStart
                 | Tap::StudentLate
                 | Tap::StudentLeaving
+                | Tap::StudentFind
                 | Tap::Key(_)
                 | Tap::ChooseStudent(_)
                 | Tap::Reason(_)),
             ) => self.student_tap(out, tap),
+            (Screen::StudentApproval, tap @ (Tap::Approve | Tap::Deny | Tap::Done)) => {
+                self.dismissal_tap(out, tap)
+            }
             (Screen::Purpose, Tap::Purpose(id)) => self.pick_purpose(out, &id),
             (Screen::Destination, Tap::Destination(id)) => self.pick_destination(out, &id),
             (Screen::StaffPin, tap) => self.pin_pad(out, tap),
@@ -1615,10 +1782,12 @@ impl Kiosk {
     /// The visit is saved first: a visitor missing from the store would be missing from the
     /// evacuation list. The badge prints once the store has it ([`Event::VisitSaved`]).
     fn save_then_print(&mut self, out: &mut Out, record: VisitRecord, job: BadgeJob) {
-        if let Some(cleared) = &mut self.cleared {
+        let used = self.cleared.as_mut().and_then(|cleared| {
             cleared.badge = Some(job);
-        }
+            cleared.invitation.clone().map(|id| (id, cleared.visit))
+        });
         out.push(Effect::SaveVisit(record));
+        self.invitation_used(out, used);
         self.go(out, Screen::Printing);
     }
 
@@ -1715,6 +1884,16 @@ impl Kiosk {
         }
     }
 
+    /// A visit saved with an invitation uses it up for the day, audited by id.
+    fn invitation_used(&self, out: &mut Out, used: Option<(String, VisitId)>) {
+        let Some((id, visit)) = used else { return };
+        let mut audit = self.audit(out, "invitation-used");
+        audit.visit = Some(visit);
+        audit.record_id = Some(id.clone());
+        out.push(Effect::Audit(audit));
+        out.push(Effect::InvitationUsed { id, visit });
+    }
+
     fn printed(&mut self, out: &mut Out, visit: VisitId, ok: bool) {
         let current = self.screen == Screen::Printing
             && self.cleared.as_ref().is_some_and(|c| c.visit == visit);
@@ -1790,8 +1969,14 @@ impl Kiosk {
             Attempt::Accepted { operator } => {
                 self.operator = Some(operator);
                 self.office_called = false;
-                // A menu first: nobody's record is on screen before staff ask for it.
-                self.go(out, Screen::StaffHome);
+                // A menu first: nobody's record is on screen before staff ask for it (a
+                // student's early dismissal waiting for approval is what they came for).
+                let screen = if self.dismissal_waiting() {
+                    Screen::StudentApproval
+                } else {
+                    Screen::StaffHome
+                };
+                self.go(out, screen);
             }
             Attempt::LockedNow { .. } => {
                 let mut alert = self.alert(out, "pin-locked", None);
@@ -2045,15 +2230,40 @@ impl Kiosk {
         let mut audit = self.audit(out, event);
         audit.visit = Some(check_in.visit);
         out.push(Effect::Audit(audit));
-        if admitted {
+        if admitted && self.review_too_late(out, &check_in) {
+            // The decisions stand (recorded above), but nobody is let in on them now: the
+            // visitor is told to see the office.
+            let mut audit = self.audit(out, "review-too-late");
+            audit.visit = Some(check_in.visit);
+            out.push(Effect::Audit(audit));
+            self.logout(out);
+            self.go(out, Screen::FrontOffice);
+        } else if admitted && check_in.person.no_id() {
+            // Typed in by the operator who is here: nothing to scan again.
             let by = self.operator.clone();
-            self.clear(out, check_in.visit, check_in.person, by);
+            self.clear(out, check_in.visit, check_in.person, by, None);
+        } else if admitted {
+            self.rescan = Some(Rescan {
+                visit: check_in.visit,
+                person: check_in.person,
+                cleared_by: self.operator.clone(),
+            });
+            self.logout(out);
+            self.go(out, Screen::ConfirmId);
         } else if self.queue.is_empty() {
             self.go(out, Screen::StaffHome);
         } else {
             // The next check-in: the review screen shows it from its first candidate.
             out.push(Effect::Show(Screen::Review));
         }
+    }
+
+    /// A check-in flagged longer ago than `review_admit_ms` (or of unknown age) can no longer
+    /// be admitted at the kiosk.
+    fn review_too_late(&self, out: &Out, check_in: &CheckIn) -> bool {
+        check_in
+            .queued_at
+            .is_none_or(|at| out.now.saturating_sub(at) > self.settings.review_admit_ms)
     }
 
     fn manual_tap(&mut self, out: &mut Out, tap: Tap) {
@@ -2087,7 +2297,7 @@ impl Kiosk {
         out.push(Effect::Audit(audit));
         self.manual = ManualForm::default();
         let by = self.operator.clone();
-        self.clear(out, pending.visit, pending.person, by);
+        self.clear(out, pending.visit, pending.person, by, None);
     }
 
     // ---- time and pins -----------------------------------------------------------------
@@ -2101,7 +2311,7 @@ impl Kiosk {
             }
             _ => self.settings.idle_timeout_ms,
         };
-        if idle >= timeout {
+        if idle >= timeout && !self.abandon_id_step(out, "timeout") {
             self.reset(out);
         }
     }
@@ -2113,6 +2323,7 @@ impl Kiosk {
         self.pending = None;
         self.invitation = None;
         self.cleared = None;
+        self.rescan = None;
         self.manual = ManualForm::default();
         self.roster.clear();
         self.students = None;

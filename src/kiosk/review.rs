@@ -227,8 +227,6 @@ impl Remaining {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckIn {
     pub visit: VisitId,
-    /// Kiosk time of the flag.
-    pub at_ms: super::Millis,
     pub person: Person,
     pub candidates: Vec<Candidate>,
     decisions: Vec<Option<Decision>>,
@@ -236,6 +234,9 @@ pub struct CheckIn {
     current: usize,
     /// Staff tapped "this is a match": the three match outcomes are offered.
     pub choosing_match: bool,
+    /// When the check-in was flagged (kiosk time); `None` when not known (restored after a
+    /// restart): such a check-in is too old to admit anyone on.
+    pub queued_at: Option<super::Millis>,
 }
 
 impl CheckIn {
@@ -248,13 +249,13 @@ impl CheckIn {
         }
         CheckIn {
             visit,
-            at_ms: 0,
             person,
             candidates,
             decisions: vec![None; n],
             seen,
             current: 0,
             choosing_match: false,
+            queued_at: None,
         }
     }
 

@@ -8,9 +8,13 @@
 //! print the slip (with the adult's badge, whose door opens as for any visit) and, for a pickup
 //! or a student leaving, alert the office.
 //!
-//! Privacy on a screen anyone in the lobby can see: the search shows students only once the
-//! searcher has typed two name beginnings (or a whole student id), at most [`MAX_RESULTS`], as
-//! given name, family initial and grade. A refused pickup looks exactly like every other
+//! Privacy on a screen anyone in the lobby can see: a cleared adult's search shows students only
+//! once two name beginnings (or a whole student id) are typed, at most [`MAX_RESULTS`], as given
+//! name, family initial and grade. A student at the kiosk alone browses nothing: they give their
+//! own student number (typed, then "find", or their card scanned) and see only their own given
+//! name and family initial to confirm; [`MAX_UNKNOWN_NUMBERS`] unknown numbers shut the student
+//! errand for [`STUDENT_LOCK_MS`]. A student leaving early records and prints nothing until staff
+//! approve it with their PIN at the kiosk. A refused pickup looks exactly like every other
 //! "please see the front office"; its reason goes to the audit trail and the office alert only.
 
 use serde::Serialize;
@@ -31,6 +35,11 @@ pub const MAX_RESULTS: usize = 6;
 const MAX_SEARCH_LEN: usize = 40;
 /// A student id typed alone must be at least this long to be looked up.
 const MIN_ID_DIGITS: usize = 4;
+/// Unknown student numbers in a row before the student errand is shut for a while: someone
+/// trying numbers to find a child's name.
+pub const MAX_UNKNOWN_NUMBERS: u32 = 3;
+/// How long the student errand stays shut after too many unknown numbers.
+pub const STUDENT_LOCK_MS: super::Millis = 5 * 60 * 1000;
 
 /// Why someone is looking for a student.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -85,9 +94,22 @@ pub struct StudentLookup {
     pub name: String,
     /// A grade typed among the words (`3`, `K`, `KG`, `PK`).
     pub grade: Option<String>,
+    /// A student's own number: only the student with exactly this id is found.
+    pub by_number: bool,
 }
 
 impl StudentLookup {
+    /// A student's own number (digits only, long enough), looked up exactly.
+    pub fn number(text: &str) -> Option<StudentLookup> {
+        let digits = text.trim();
+        let whole = digits.len() >= MIN_ID_DIGITS && digits.bytes().all(|b| b.is_ascii_digit());
+        whole.then(|| StudentLookup {
+            name: digits.to_owned(),
+            grade: None,
+            by_number: true,
+        })
+    }
+
     /// The lookup `text` asks for, once it says enough to name a student: two name beginnings
     /// of two letters or more, or a whole student id (digits). A grade word narrows it.
     pub fn from_text(text: &str) -> Option<StudentLookup> {
@@ -106,6 +128,7 @@ impl StudentLookup {
         (id || names).then(|| StudentLookup {
             name: words.join(" "),
             grade,
+            by_number: false,
         })
     }
 }
@@ -156,6 +179,8 @@ pub struct StudentMove {
     pub reason: String,
     /// The adult who picked the student up.
     pub picked_up_by: Option<String>,
+    /// The operator who let a student leave early.
+    pub approved_by: Option<String>,
 }
 
 impl std::fmt::Debug for StudentMove {
@@ -202,6 +227,8 @@ pub struct StudentSearch {
     /// The last lookup asked of the app: an answer for another one is stale.
     asked: Option<StudentLookup>,
     pub chosen: Option<StudentChoice>,
+    /// A student leaving early: the reason picked, waiting for staff to approve.
+    pub awaiting: Option<Choice>,
 }
 
 impl StudentSearch {
@@ -212,6 +239,7 @@ impl StudentSearch {
             results: Vec::new(),
             asked: None,
             chosen: None,
+            awaiting: None,
         }
     }
 
@@ -227,7 +255,11 @@ impl Kiosk {
         self.students.as_ref().filter(|_| {
             matches!(
                 self.screen,
-                Screen::StudentKind | Screen::StudentSearch | Screen::StudentReason
+                Screen::StudentKind
+                    | Screen::StudentSearch
+                    | Screen::StudentReason
+                    | Screen::StudentWaiting
+                    | Screen::StudentApproval
             )
         })
     }
@@ -255,10 +287,15 @@ impl Kiosk {
     /// Taps on the student screens.
     pub(super) fn student_tap(&mut self, out: &mut Out, tap: Tap) {
         match (self.screen, tap) {
+            (Screen::Attract, Tap::StudentStart) if self.students_locked(out) => {
+                out.push(Effect::Audit(self.audit(out, "student-refused-locked")));
+                self.go(out, Screen::FrontOffice);
+            }
             (Screen::Attract, Tap::StudentStart) => {
                 self.students = None;
                 self.go(out, Screen::StudentKind);
             }
+            (Screen::StudentSearch, Tap::StudentFind) => self.find_number(out),
             (Screen::StudentKind, Tap::StudentLate) => self.start_student(out, Errand::LateArrival),
             (Screen::StudentKind, Tap::StudentLeaving) => {
                 self.start_student(out, Errand::LeavingEarly)
@@ -275,11 +312,22 @@ impl Kiosk {
         self.go(out, Screen::StudentSearch);
     }
 
+    /// Whether too many unknown student numbers shut the student errand for now.
+    fn students_locked(&self, out: &Out) -> bool {
+        self.students_locked_until
+            .is_some_and(|until| out.now < until)
+    }
+
     pub(super) fn search_typed(&mut self, out: &mut Out, text: &str) {
         let Some(search) = &mut self.students else {
             return;
         };
+        let by_student = search.errand.by_student();
         for c in text.chars().filter(|c| !c.is_control()) {
+            // A student types their number only: no names to try.
+            if by_student && !c.is_ascii_digit() {
+                continue;
+            }
             if search.text.chars().count() < MAX_SEARCH_LEN {
                 search.text.extend(c.to_uppercase());
             }
@@ -287,20 +335,71 @@ impl Kiosk {
         self.lookup(out);
     }
 
+    /// Whether a scanned student card goes to the search now (a student giving their number).
+    pub fn wants_student_card(&self) -> bool {
+        self.screen == Screen::StudentSearch
+            && self
+                .students
+                .as_ref()
+                .is_some_and(|s| s.errand.by_student())
+    }
+
+    /// A student ID card's barcode: its number, looked up at once.
+    pub(super) fn student_card(&mut self, out: &mut Out, number: &str) {
+        if !self.wants_student_card() {
+            return;
+        }
+        if let Some(search) = &mut self.students {
+            search.text = number.trim().chars().take(MAX_SEARCH_LEN).collect();
+        }
+        self.find_number(out);
+    }
+
+    /// "Find": a student's number is looked up only when they say it is complete, so a
+    /// number being typed never counts as an unknown one.
+    fn find_number(&mut self, out: &mut Out) {
+        let Some(search) = self.students.as_mut().filter(|s| s.errand.by_student()) else {
+            return;
+        };
+        search.results.clear();
+        search.asked = StudentLookup::number(&search.text);
+        match search.asked.clone() {
+            Some(lookup) => out.push(Effect::SearchStudents(lookup)),
+            None => self.unknown_number(out),
+        }
+    }
+
+    /// An unknown (or malformed) student number: counted, and past the limit the student
+    /// errand is shut for a while, audited.
+    fn unknown_number(&mut self, out: &mut Out) {
+        self.unknown_numbers += 1;
+        out.push(Effect::Audit(self.audit(out, "student-number-unknown")));
+        if self.unknown_numbers < MAX_UNKNOWN_NUMBERS {
+            return;
+        }
+        out.push(Effect::Audit(self.audit(out, "student-lookup-locked")));
+        self.unknown_numbers = 0;
+        self.students_locked_until = Some(out.now + STUDENT_LOCK_MS);
+        self.students = None;
+        self.go(out, Screen::FrontOffice);
+    }
+
     fn search_key(&mut self, out: &mut Out, key: super::Key) {
         let Some(search) = &mut self.students else {
             return;
         };
+        let by_student = search.errand.by_student();
         match key {
             super::Key::Backspace => {
                 search.text.pop();
             }
-            super::Key::Space => search.text.push(' '),
-            super::Key::Char(c) => {
+            super::Key::Space if !by_student => search.text.push(' '),
+            super::Key::Char(c) if !by_student || c.is_ascii_digit() => {
                 if search.text.chars().count() < MAX_SEARCH_LEN {
                     search.text.extend(c.to_uppercase());
                 }
             }
+            _ => return,
         }
         self.lookup(out);
     }
@@ -311,6 +410,12 @@ impl Kiosk {
         let Some(search) = &mut self.students else {
             return;
         };
+        if search.errand.by_student() {
+            // Editing the number forgets the last answer; "find" asks again.
+            search.results.clear();
+            search.asked = None;
+            return;
+        }
         let lookup = StudentLookup::from_text(&search.text);
         if lookup == search.asked {
             return;
@@ -323,12 +428,26 @@ impl Kiosk {
     }
 
     /// The app's answer to [`Effect::SearchStudents`]; dropped when the text changed since.
-    pub(super) fn students_found(&mut self, lookup: StudentLookup, found: Vec<StudentChoice>) {
+    /// A student's own number finds them alone, or counts as unknown.
+    pub(super) fn students_found(
+        &mut self,
+        out: &mut Out,
+        lookup: StudentLookup,
+        found: Vec<StudentChoice>,
+    ) {
         if self.screen != Screen::StudentSearch {
             return;
         }
-        if let Some(search) = self.students.as_mut().filter(|s| s.asked == Some(lookup)) {
-            search.results = found.into_iter().take(MAX_RESULTS).collect();
+        let by_number = lookup.by_number;
+        let Some(search) = self.students.as_mut().filter(|s| s.asked == Some(lookup)) else {
+            return;
+        };
+        let most = if by_number { 1 } else { MAX_RESULTS };
+        search.results = found.into_iter().take(most).collect();
+        if by_number && search.results.is_empty() {
+            self.unknown_number(out);
+        } else if by_number {
+            self.unknown_numbers = 0;
         }
     }
 
@@ -413,6 +532,55 @@ impl Kiosk {
         let Some(reason) = self.student_reasons().iter().find(|c| c.id == id).cloned() else {
             return;
         };
+        if let Some(search) = self
+            .students
+            .as_mut()
+            .filter(|s| s.errand == Errand::LeavingEarly && s.chosen.is_some())
+        {
+            // Nothing is recorded or printed until staff approve: a student may not sign
+            // themselves (or another child) out of school.
+            search.awaiting = Some(reason);
+            return self.go(out, Screen::StudentWaiting);
+        }
+        self.complete_errand(out, reason);
+    }
+
+    /// Staff logged in at a student's early-dismissal request: the approval screen.
+    pub(super) fn dismissal_waiting(&self) -> bool {
+        self.screen == Screen::StaffPin
+            && self.students.as_ref().is_some_and(|s| s.awaiting.is_some())
+    }
+
+    /// Staff approve (recorded with their name) or refuse a student leaving early.
+    pub(super) fn dismissal_tap(&mut self, out: &mut Out, tap: Tap) {
+        let Some(reason) = self.students.as_mut().and_then(|s| s.awaiting.take()) else {
+            return self.reset(out);
+        };
+        match tap {
+            Tap::Approve => {
+                let mut audit = self.audit(out, "student-leaving-approved");
+                audit.outcome = Some("early_dismissal");
+                out.push(Effect::Audit(audit));
+                // Recorded with the operator's name; the student takes the slip.
+                self.complete_errand(out, reason);
+                self.logout(out);
+            }
+            Tap::Deny | Tap::Done => {
+                out.push(Effect::Audit(self.audit(out, "student-leaving-refused")));
+                self.students = None;
+                self.logout(out);
+                self.go(out, Screen::FrontOffice);
+            }
+            _ => {
+                if let Some(search) = self.students.as_mut() {
+                    search.awaiting = Some(reason);
+                }
+            }
+        }
+    }
+
+    /// The errand is complete: record, alert, print.
+    fn complete_errand(&mut self, out: &mut Out, reason: Choice) {
         let Some(search) = self.students.take() else {
             return self.reset(out);
         };
@@ -436,6 +604,7 @@ impl Kiosk {
             school: student.school.clone(),
             reason: reason.id.clone(),
             picked_up_by: adult.clone().filter(|_| errand == Errand::Pickup),
+            approved_by: self.operator.clone().filter(|_| errand.by_student()),
         }));
         let mut audit = self.audit(out, errand_event(errand));
         audit.visit = visit;

@@ -594,8 +594,11 @@ fn decision_table() {
         assert_eq!(k.queued(), 0, "{}", case.name);
         if case.admitted {
             assert_eq!(audits(&effects, "visit-cleared").len(), 1, "{}", case.name);
-            assert_eq!(k.screen(), Screen::Purpose, "{}", case.name);
+            // The reviewed visitor shows the same ID again before choosing and printing.
+            assert_eq!(k.screen(), Screen::ConfirmId, "{}", case.name);
             assert_eq!(k.operator(), None, "staff are logged out for the visitor");
+            k.handle(2_500, scan_id());
+            assert_eq!(k.screen(), Screen::Purpose, "{}", case.name);
             let visit = finish_visit(&mut k, 3_000, true);
             assert_eq!(relay_pulses(&visit), 1, "{}", case.name);
             assert!(visit.iter().any(
@@ -1257,7 +1260,7 @@ mod fail_secure {
                                 }
                                 for e in &effects {
                                     if let Effect::Audit(a) = e {
-                                        if matches!(a.event, "visit-cleared" | "manual-entry-approved") {
+                                        if matches!(a.event, "review-id-confirmed" | "visit-cleared" | "manual-entry-approved") {
                                             cleared.insert(a.visit.unwrap());
                                         }
                                     }
@@ -1646,4 +1649,155 @@ fn with_several_operators_the_name_comes_before_the_pin() {
     }
     tap(&mut k, 4, "pin-enter");
     assert_eq!(k.operator(), Some("Mr Okafor"));
+}
+
+/// An invitation that reached its ID step, confirmed by the visitor.
+fn at_invitation_id_step() -> Kiosk {
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    k.handle(1, Event::InvitationChecked(Ok(pass("visitor", true))));
+    tap(&mut k, 2, "invitation-confirm");
+    assert_eq!(k.screen(), Screen::InvitationId);
+    k
+}
+
+fn ended(effects: &[Effect]) -> Vec<&'static str> {
+    audits(effects, "invitation-ended")
+        .iter()
+        .map(|a| a.outcome.unwrap())
+        .collect()
+}
+
+#[test]
+fn any_failure_on_the_invitation_id_step_ends_the_invitation() {
+    let misread = Event::Scanned {
+        result: Err(ScanError::Empty),
+        today: TODAY,
+    };
+    let unsupported = Event::Scanned {
+        result: Err(ScanError::Unrecognised),
+        today: TODAY,
+    };
+    for (event, why) in [(misread, "id-misread"), (unsupported, "id-unsupported")] {
+        let mut k = at_invitation_id_step();
+        let effects = k.handle(3, event);
+        assert_eq!(ended(&effects), [why]);
+        assert_eq!(k.screen(), Screen::FrontOffice);
+        // The next person's ID gets nothing of the invitation: they choose like anyone.
+        tap(&mut k, 4, "done");
+        let effects = scan_and_screen(&mut k, 5, vec![]);
+        assert_eq!(k.screen(), Screen::Purpose, "{why}");
+        assert!(!effects
+            .iter()
+            .any(|e| matches!(e, Effect::InvitationUsed { .. } | Effect::PrintBadge(_))));
+    }
+    let mut k = at_invitation_id_step();
+    assert_eq!(ended(&tap(&mut k, 3, "done")), ["cancelled"]);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    let mut k = at_invitation_id_step();
+    let idle = k.settings().idle_timeout_ms;
+    assert_eq!(ended(&k.handle(2 + idle, Event::Tick)), ["timeout"]);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert!(k.invitation().is_none());
+}
+
+#[test]
+fn someone_elses_id_with_an_invitation_alerts_the_office() {
+    let mut k = kiosk();
+    k.handle(0, invitation_scan());
+    let mut other = pass("visitor", true);
+    other.invited.first_name = "Beatrice".into();
+    k.handle(1, Event::InvitationChecked(Ok(other)));
+    tap(&mut k, 2, "invitation-confirm");
+    let effects = k.handle(3, scan_id());
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    let alert = alerts(&effects, "invitation-refused");
+    assert_eq!(alert.len(), 1);
+    assert_eq!(alert[0].reason.as_deref(), Some("id-mismatch"));
+    let audit = audits(&effects, "invitation-id-mismatch");
+    assert_eq!(audit[0].record_id.as_deref(), Some("00000000000000ab"));
+}
+
+#[test]
+fn an_invitation_visit_records_the_invitations_use() {
+    let mut k = at_invitation_id_step();
+    let visit = screened_visit(&k.handle(3, scan_id()));
+    let effects = k.handle(
+        4,
+        Event::Screened {
+            visit,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(effects.contains(&Effect::InvitationUsed {
+        id: "00000000000000ab".into(),
+        visit,
+    }));
+    assert_eq!(audits(&effects, "invitation-used").len(), 1);
+}
+
+/// A flagged check-in, reviewed "not a match" by staff at `now`.
+fn reviewed_not_a_match(now: Millis) -> Kiosk {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
+    login(&mut k, now);
+    tap(&mut k, now, "review-queue");
+    tap(&mut k, now, "not-a-match");
+    k
+}
+
+#[test]
+fn a_reviewed_visitor_must_show_the_same_id_before_the_badge() {
+    let mut k = reviewed_not_a_match(1_000);
+    assert_eq!(k.screen(), Screen::ConfirmId);
+    let mut other = identity(date!(2031 - 08 - 12));
+    other.first_name = "BRITT".into();
+    let effects = k.handle(
+        2_000,
+        Event::Scanned {
+            result: Ok(Scan::Person(other)),
+            today: TODAY,
+        },
+    );
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(
+        audits(&effects, "review-id-refused")[0].outcome,
+        Some("another-id")
+    );
+    assert_eq!(alerts(&effects, "review-id-refused").len(), 1);
+    // Nothing is left for anyone: the purpose screen never shows.
+    tap(&mut k, 3_000, "done");
+    assert_eq!(k.screen(), Screen::Attract);
+
+    // The same ID goes on to the purpose screen; "done" and misreads end it.
+    let mut k = reviewed_not_a_match(1_000);
+    k.handle(2_000, scan_id());
+    assert_eq!(k.screen(), Screen::Purpose);
+    let mut k = reviewed_not_a_match(1_000);
+    let effects = tap(&mut k, 2_000, "done");
+    assert_eq!(
+        audits(&effects, "review-id-refused")[0].outcome,
+        Some("cancelled")
+    );
+    assert_eq!(k.screen(), Screen::FrontOffice);
+}
+
+#[test]
+fn a_stale_check_in_can_only_be_closed() {
+    let admit = kiosk().settings().review_admit_ms;
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![candidate("MO-7", Source::Registry)]);
+    login(&mut k, admit + 1);
+    tap(&mut k, admit + 1, "review-queue");
+    let effects = tap(&mut k, admit + 1, "not-a-match");
+    // The decision stands (remembered, audited), but nobody is let in on it.
+    assert_eq!(audits(&effects, "decision").len(), 1);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Remember(_))));
+    assert_eq!(audits(&effects, "review-too-late").len(), 1);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(k.operator(), None);
+    assert_eq!(k.queued(), 0);
+    // A later scan is a new visitor, screened like anyone: nothing was admitted.
+    let effects = k.handle(admit + 2, scan_id());
+    assert!(effects.is_empty(), "the front-office screen takes no scans");
 }

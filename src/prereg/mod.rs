@@ -120,6 +120,23 @@ impl fmt::Debug for Invitation {
 }
 
 impl Invitation {
+    /// Days the invitation admits its person, first and last included.
+    pub fn span_days(&self) -> i64 {
+        (self.valid_to - self.valid_from).whole_days() + 1
+    }
+
+    /// Refuses an invitation valid longer than `max_days` (`[prereg] max_validity_days`): a
+    /// long-lived QR code is a standing pass for whoever copies it.
+    pub fn check_span(&self, max_days: u32) -> Result<(), String> {
+        if self.span_days() > i64::from(max_days) {
+            return Err(format!(
+                "the invitation covers {} days, more than prereg.max_validity_days ({max_days})",
+                self.span_days()
+            ));
+        }
+        Ok(())
+    }
+
     /// What a token may carry: both names, short fields, a sane date range.
     pub fn check(&self) -> Result<(), InvitationError> {
         let p = &self.person;
@@ -201,10 +218,11 @@ impl InvitationError {
     }
 }
 
-/// Whether the config's policy (`[prereg] id_required_purposes`) wants the visitor's ID as well
-/// as this invitation.
-pub fn needs_id(invitation: &Invitation, id_required_purposes: &[String]) -> bool {
-    id_required_purposes.contains(&invitation.purpose)
+/// Whether the visitor must show an ID as well as this invitation: always, unless the config
+/// lets this purpose skip it (`[prereg] id_optional_purposes`, staff-attended events). The
+/// invitation alone proves only that someone holds the QR code.
+pub fn needs_id(invitation: &Invitation, id_optional_purposes: &[String]) -> bool {
+    !id_optional_purposes.contains(&invitation.purpose)
 }
 
 /// "Policy requires ID for this visit type": is the person on the ID the invited person?

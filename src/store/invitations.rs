@@ -13,6 +13,7 @@ use super::audit::append_audit;
 use super::crypto::Sealer;
 use super::schema::{
     iso, parse_iso, parse_sex, INVITATIONS, INVITATIONS_NAME, INVITATION_REVOCATIONS,
+    INVITATION_USES,
 };
 use super::visits::{insert_visit, StoredVisit};
 use super::{Store, StoreError};
@@ -325,6 +326,23 @@ impl Store {
         Ok(Ok(invitation))
     }
 
+    /// Whether the invitation already admitted someone on `date` (kiosk-local): it admits its
+    /// person once a day. Needs no data key.
+    pub fn invitation_used_on(
+        &self,
+        id: InvitationId,
+        date: time::Date,
+    ) -> Result<bool, StoreError> {
+        let read = self.db().begin_read()?;
+        let table = match read.open_table(INVITATION_USES) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let key = use_key(&id.to_string(), &date.to_string());
+        Ok(table.get(key.as_str())?.is_some())
+    }
+
     /// Revokes an invitation issued from this database, audited with the operator's name.
     pub fn revoke_invitation(
         &self,
@@ -430,6 +448,26 @@ impl Store {
     }
 }
 
+fn use_key(id: &str, date: &str) -> String {
+    format!("{id}/{date}")
+}
+
+/// Records inside `write` (the kiosk event that saved the visit) that invitation `id` admitted
+/// `visit` on `date`. The first use of a day stays recorded.
+pub(crate) fn use_invitation_in(
+    write: &redb::WriteTransaction,
+    id: &str,
+    date: &str,
+    visit: u32,
+) -> Result<(), StoreError> {
+    let mut table = write.open_table(INVITATION_USES)?;
+    let key = use_key(id, date);
+    if table.get(key.as_str())?.is_none() {
+        table.insert(key.as_str(), visit)?;
+    }
+    Ok(())
+}
+
 /// Adds inside `write` the revocations in `shared` that this database does not hold yet,
 /// recorded as made `by` (the feed release); one audit line names the ids added. Never removes
 /// or changes one: a list that lacks a revocation does not undo it. Returns the ids added.
@@ -492,6 +530,20 @@ pub(super) fn purge_invitations(
             revocations.remove(id.as_str())?;
             purged += 1;
         }
+    }
+    // A use from before the cutoff can no longer refuse anything: its invitation has ended.
+    let mut uses = write.open_table(INVITATION_USES)?;
+    let cutoff = iso(before);
+    let old: Vec<String> = uses
+        .iter()?
+        .filter_map(|e| e.ok().map(|(k, _)| k.value().to_owned()))
+        .filter(|k| {
+            k.rsplit_once('/')
+                .is_some_and(|(_, date)| date < cutoff.as_str())
+        })
+        .collect();
+    for key in old {
+        uses.remove(key.as_str())?;
     }
     Ok(purged)
 }

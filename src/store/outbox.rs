@@ -167,6 +167,12 @@ pub enum Record {
     Mark { key: &'static str, value: u64 },
     /// The kiosk's durable state ([`crate::kiosk::Durable`]) as it is after this event.
     KioskState(serde_json::Value),
+    /// An invitation admitted `visit` on `date` (kiosk-local `YYYY-MM-DD`): used up that day.
+    InvitationUse {
+        id: String,
+        date: String,
+        visit: u32,
+    },
 }
 
 // Decisions carry the identity key (a name and a date of birth): `{:?}` names the kind only.
@@ -180,6 +186,7 @@ impl std::fmt::Debug for Record {
             Record::Alert(_) => "Record::Alert",
             Record::Mark { .. } => "Record::Mark",
             Record::KioskState(_) => "Record::KioskState",
+            Record::InvitationUse { .. } => "Record::InvitationUse",
         })
     }
 }
@@ -187,7 +194,10 @@ impl std::fmt::Debug for Record {
 impl Record {
     /// Whether writing it needs the data key (everything but audit lines and marks).
     pub fn is_personal(&self) -> bool {
-        !matches!(self, Record::Audit(_) | Record::Mark { .. })
+        !matches!(
+            self,
+            Record::Audit(_) | Record::Mark { .. } | Record::InvitationUse { .. }
+        )
     }
 }
 
@@ -240,6 +250,9 @@ fn write_record(
             Ok(())
         }
         Record::KioskState(state) => super::kiosk_state::save_in(write, sealer()?, state),
+        Record::InvitationUse { id, date, visit } => {
+            super::invitations::use_invitation_in(write, id, date, *visit)
+        }
     }
 }
 

@@ -73,6 +73,9 @@ pub const INVITATIONS: TableDefinition<&str, &str> = TableDefinition::new("invit
 pub const INVITATION_REVOCATIONS: TableDefinition<&str, &str> =
     TableDefinition::new("invitation_revocations");
 pub const INVITATIONS_NAME: &str = "invitations";
+/// `<invitation id>/<kiosk-local date>` -> the visit it admitted that day: an invitation admits
+/// its person once a day (ids, a date and a visit number: nothing personal, so in clear).
+pub const INVITATION_USES: TableDefinition<&str, u32> = TableDefinition::new("invitation_uses");
 /// The personal tables' names, the associated data their sealed values are bound to.
 pub const VISITS_NAME: &str = "visits";
 pub const DECISIONS_NAME: &str = "decisions";

@@ -204,26 +204,42 @@ fn a_drop_off_needs_no_guardian_check_and_records_a_late_arrival() {
         .any(|e| matches!(e, Effect::PrintBadge(j) if j.slip.is_some())));
 }
 
-#[test]
-fn a_late_student_signs_in_by_number_and_takes_a_pass_without_the_door() {
+/// A student at the kiosk alone: "I'm a student", `kind`, their number typed and "find".
+fn student_typing(kind: &str, number: &str) -> (Kiosk, Vec<Effect>) {
     let mut k = kiosk();
     tap(&mut k, 0, "student");
     assert_eq!(k.screen(), Screen::StudentKind);
-    tap(&mut k, 10, "student-late");
-    for key in ["key:1", "key:0", "key:0", "key:2", "key:3"] {
-        tap(&mut k, 20, key);
-    }
-    let effects = tap(&mut k, 30, "key:4");
+    tap(&mut k, 10, kind);
+    let mut effects = k.handle(20, Event::Typed(number.into()));
+    effects.extend(tap(&mut k, 30, "student-find"));
+    (k, effects)
+}
+
+/// Answers the student-number lookup in `effects` with `found`.
+fn answer(k: &mut Kiosk, effects: &[Effect], found: Vec<StudentChoice>) -> Vec<Effect> {
+    let lookup = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchStudents(l) => Some(l.clone()),
+            _ => None,
+        })
+        .expect("a lookup for the student number");
+    k.handle(40, Event::StudentsFound { lookup, found })
+}
+
+#[test]
+fn a_late_student_signs_in_by_number_and_takes_a_pass_without_the_door() {
+    let (mut k, effects) = student_typing("student-late", "100234");
     let Some(Effect::SearchStudents(lookup)) = effects.first() else {
         panic!("a lookup for the student number: {effects:?}");
     };
     assert_eq!(lookup.name, "100234");
-    k.handle(
-        40,
-        Event::StudentsFound {
-            lookup: lookup.clone(),
-            found: vec![maria()],
-        },
+    assert!(lookup.by_number);
+    answer(&mut k, &effects, vec![maria(), maria()]);
+    assert_eq!(
+        k.student_search().unwrap().results.len(),
+        1,
+        "themselves only"
     );
     tap(&mut k, 50, "student:1");
     assert_eq!(k.screen(), Screen::StudentReason);
@@ -243,19 +259,76 @@ fn a_late_student_signs_in_by_number_and_takes_a_pass_without_the_door() {
 }
 
 #[test]
-fn a_student_leaving_early_alerts_the_office_and_a_failed_slip_goes_to_the_office() {
+fn a_student_browses_nobody_names_find_nothing_and_typing_asks_nothing() {
     let mut k = kiosk();
     tap(&mut k, 0, "student");
-    tap(&mut k, 10, "student-leaving");
-    search(&mut k, 20, "maria garcia");
-    tap(&mut k, 30, "student:1");
+    tap(&mut k, 10, "student-late");
+    let effects = k.handle(20, Event::Typed("maria garcia 3".into()));
+    assert!(effects.is_empty(), "no lookup while typing: {effects:?}");
+    assert_eq!(
+        k.student_search().unwrap().text,
+        "3",
+        "letters are not taken"
+    );
+}
+
+#[test]
+fn a_student_leaving_early_waits_for_staff_before_anything_is_recorded_or_printed() {
+    let (mut k, effects) = student_typing("student-leaving", "100234");
+    answer(&mut k, &effects, vec![maria()]);
+    tap(&mut k, 50, "student:1");
     let reason = k.student_reasons()[0].id.clone();
-    let effects = tap(&mut k, 40, &format!("reason:{reason}"));
-    assert_eq!(moves(&effects)[0].movement, Movement::EarlyDismissal);
+    let effects = tap(&mut k, 60, &format!("reason:{reason}"));
+    assert_eq!(k.screen(), Screen::StudentWaiting);
+    assert!(moves(&effects).is_empty());
+    assert!(!effects.iter().any(|e| matches!(e, Effect::PrintSlip(_))));
+    assert!(alerts(&effects, "student-leaving").is_empty());
+    // Staff log in at the kiosk and approve: recorded with their name, slip printed.
+    login(&mut k, 70);
+    assert_eq!(k.screen(), Screen::StudentApproval);
+    let effects = tap(&mut k, 80, "approve");
+    let recorded = moves(&effects);
+    assert_eq!(recorded[0].movement, Movement::EarlyDismissal);
+    assert_eq!(recorded[0].approved_by.as_deref(), Some("demo"));
     assert_eq!(alerts(&effects, "student-leaving").len(), 1);
-    let effects = k.handle(50, Event::SlipPrinted { ok: false });
+    assert!(effects.iter().any(|e| matches!(e, Effect::PrintSlip(_))));
+    assert_eq!(k.operator(), None, "staff are logged out for the student");
+    let effects = k.handle(90, Event::SlipPrinted { ok: false });
     assert_eq!(k.screen(), Screen::FrontOffice);
     assert_eq!(alerts(&effects, "print-failed").len(), 1);
+
+    // Refused, or nobody comes: nothing recorded, nothing printed.
+    let (mut k, effects) = student_typing("student-leaving", "100234");
+    answer(&mut k, &effects, vec![maria()]);
+    tap(&mut k, 50, "student:1");
+    tap(&mut k, 60, "reason:family");
+    login(&mut k, 70);
+    let effects = tap(&mut k, 80, "deny");
+    assert!(moves(&effects).is_empty());
+    assert_eq!(audits(&effects, "student-leaving-refused").len(), 1);
+    assert_eq!(k.screen(), Screen::FrontOffice);
+}
+
+#[test]
+fn unknown_student_numbers_shut_the_student_errand_for_a_while() {
+    let mut k = kiosk();
+    for n in 0..students::MAX_UNKNOWN_NUMBERS {
+        tap(&mut k, 0, "done");
+        tap(&mut k, 0, "student");
+        tap(&mut k, 0, "student-late");
+        k.handle(0, Event::Typed(format!("99990{n}")));
+        let effects = tap(&mut k, 0, "student-find");
+        let effects = answer(&mut k, &effects, vec![]);
+        assert_eq!(audits(&effects, "student-number-unknown").len(), 1);
+    }
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    tap(&mut k, 1, "done");
+    let effects = tap(&mut k, 2, "student");
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(audits(&effects, "student-refused-locked").len(), 1);
+    tap(&mut k, 3, "done");
+    tap(&mut k, students::STUDENT_LOCK_MS + 100, "student");
+    assert_eq!(k.screen(), Screen::StudentKind, "open again later");
 }
 
 #[test]
@@ -300,6 +373,7 @@ fn student_labels_round_trip() {
         "student",
         "student-late",
         "student-leaving",
+        "student-find",
         "student:3",
         "reason:other",
     ] {
