@@ -251,10 +251,19 @@ fn scan(payload: &str) -> Value {
 }
 
 fn login() -> Vec<Value> {
-    ["staff", "pin-2", "pin-4", "pin-6", "pin-8", "pin-enter"]
-        .into_iter()
-        .map(tap)
-        .collect()
+    [
+        "staff",
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ]
+    .into_iter()
+    .map(tap)
+    .collect()
 }
 
 fn no_badge_no_door(out: &Path) {
@@ -420,6 +429,7 @@ fn a_reviewed_visitor_must_scan_the_same_id_before_badge_and_door() {
     let k = Kiosk::new();
     let mut events = vec![scan(SAMPLE)];
     events.extend(login());
+    events.push(tap("review-queue"));
     events.extend([
         tap("not-a-match"),
         json!({ "screenshot": "scan-again" }),
@@ -435,6 +445,7 @@ fn a_reviewed_visitor_must_scan_the_same_id_before_badge_and_door() {
     let k = Kiosk::new();
     let mut events = vec![scan(SAMPLE)];
     events.extend(login());
+    events.push(tap("review-queue"));
     events.extend([
         tap("not-a-match"),
         scan(SAMPLE),
@@ -452,6 +463,7 @@ fn a_check_in_reviewed_too_late_is_closed_not_admitted() {
     let k = Kiosk::new();
     let mut events = vec![scan(SAMPLE), json!({ "wait_ms": 301_000 })];
     events.extend(login());
+    events.push(tap("review-queue"));
     events.extend([tap("not-a-match"), json!({ "screenshot": "closed" })]);
     let out = k.run("stale", &events, None);
     no_badge_no_door(&out);
@@ -580,4 +592,7 @@ fn unknown_student_numbers_shut_the_student_errand_for_a_few_minutes() {
     assert_eq!(audits(&out, "student-lookup-locked").len(), 1);
     assert_eq!(audits(&out, "student-refused-locked").len(), 1);
     assert_eq!(count(&out, "printer", "print"), 0);
+    // Restarting the kiosk does not reopen the errand for the guesser.
+    let out = k.run("after-restart", &[tap("student")], None);
+    assert_eq!(audits(&out, "student-refused-locked").len(), 1);
 }

@@ -68,6 +68,7 @@ fn a_flag_and_a_staff_decision_reach_the_webhook_and_visits_reach_the_district()
             "pin-1",
             "pin-0",
             "pin-enter",
+            "review-queue",
         ]
         .into_iter()
         .map(tap),

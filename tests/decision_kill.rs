@@ -56,6 +56,7 @@ fn script() -> String {
             "pin-1",
             "pin-0",
             "pin-enter",
+            "review-queue",
         ]
         .into_iter()
         .map(tap),

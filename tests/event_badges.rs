@@ -29,12 +29,17 @@ impl School {
             "entry_id,list,last_name,first_name,middle_name,dob,sex,action,note\nW1,banned,MORIARTY,JAMES,,,,deny,\n",
         )
         .unwrap();
-        let out = school.run(&["watchlist", "import", "--db", "v.redb", "watchlist.csv"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // Screening needs an installed registry (no registry, no badge).
+        std::fs::write(school.path("registry.csv"), "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n").unwrap();
+        for what in ["watchlist", "registry"] {
+            let file = format!("{what}.csv");
+            let out = school.run(&[what, "import", "--db", "v.redb", &file]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         let mut csv = String::from("last_name,first_name,email\n");
         for n in 0..clear {
             if n == 3 {

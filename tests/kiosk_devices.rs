@@ -10,6 +10,7 @@ use vestibule::app::{Devices, KioskApp};
 use vestibule::config::Config;
 use vestibule::hw::config::GpioBackend;
 use vestibule::kiosk::{Event, Screen, Tap};
+use vestibule::store::{KeyLocation, Store};
 
 const MORGAN: &[u8] = include_bytes!("fixtures/aamva/v09-pa.txt");
 
@@ -31,6 +32,22 @@ fn wait_for(app: &mut KioskApp, screen: Screen) {
     }
 }
 
+/// A database with a (small) registry: without one the kiosk is out of service.
+fn store(dir: &std::path::Path) -> Store {
+    let store = Store::open_personal(
+        &dir.join("kiosk.redb"),
+        &KeyLocation::File(dir.join("data.key")),
+    )
+    .unwrap();
+    let registry = "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n";
+    store.import_registry(registry.as_bytes()).unwrap();
+    store
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
 #[test]
 fn a_scan_on_the_serial_reader_ends_in_a_badge_on_the_printer_device() {
     let dir = tempfile::tempdir().unwrap();
@@ -43,7 +60,7 @@ fn a_scan_on_the_serial_reader_ends_in_a_badge_on_the_printer_device() {
     config.hardware.printer.device = printer.display().to_string();
     config.hardware.printer.status = false;
     let devices = Devices::open(&config.hardware).expect("every device opens");
-    let mut app = KioskApp::real(&config, None, devices, time::OffsetDateTime::now_utc());
+    let mut app = KioskApp::real(&config, Some(store(dir.path())), devices, now());
 
     scanner.write_all(MORGAN).unwrap();
     scanner.flush().unwrap();
@@ -88,4 +105,29 @@ fn an_unprovisioned_kiosk_names_what_is_missing() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("not set up: no staff PIN"), "{stderr}");
+}
+
+#[test]
+fn an_unplugged_reader_puts_the_kiosk_out_of_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scanner, slave) = TTYPort::pair().expect("a pseudo-terminal");
+    let printer = dir.path().join("lp0");
+    std::fs::write(&printer, b"").unwrap();
+    let mut config = Config::default();
+    config.hardware.gpio = GpioBackend::None;
+    let device: String = slave.name().expect("the terminal's name");
+    config.hardware.reader.device = device.clone().into();
+    config.hardware.printer.device = printer.display().to_string();
+    config.hardware.printer.status = false;
+    let devices = Devices::open(&config.hardware).expect("every device opens");
+    let mut app = KioskApp::real(&config, Some(store(dir.path())), devices, now());
+    assert_eq!(app.kiosk().screen(), Screen::Attract);
+    // Unplugged: the terminal's other end goes away, the reader's loop ends.
+    drop(scanner);
+    drop(slave);
+    wait_for(&mut app, Screen::OutOfService);
+    assert!(app
+        .kiosk()
+        .faults()
+        .contains(&vestibule::kiosk::Fault::ReaderGone));
 }

@@ -210,6 +210,7 @@ fn a_registry_match_denied_by_staff_never_opens_the_door() {
         json!({ "screenshot": "flagged" }),
     ];
     events.extend(login());
+    events.push(tap("review-queue"));
     events.push(json!({ "screenshot": "review" }));
     events.extend([tap("is-a-match"), tap("deny")]);
     let out = k.run_ok("denied", &events);
@@ -243,6 +244,7 @@ fn not_a_match_is_remembered_on_the_next_visit() {
     let k = Kiosk::new();
     let mut first = vec![json!({ "scan": SAMPLE })];
     first.extend(login());
+    first.push(tap("review-queue"));
     // Cleared by staff: the visitor scans the same ID again before choosing (issue 14).
     first.extend([
         tap("not-a-match"),
@@ -266,6 +268,7 @@ fn a_watchlist_deny_entry_is_flagged_and_denied() {
     let k = Kiosk::new();
     let mut events = vec![json!({ "scan": SMITH })];
     events.extend(login());
+    events.push(tap("review-queue"));
     events.extend([tap("is-a-match"), tap("deny")]);
     let out = k.run_ok("watchlist", &events);
     let flagged = alerts(&out, "flagged");
@@ -537,6 +540,7 @@ fn allow_once_and_block_lets_them_in_once_then_sends_them_to_staff_as_blocked() 
     let k = Kiosk::new();
     let mut first = vec![json!({ "scan": SAMPLE })];
     first.extend(login());
+    first.push(tap("review-queue"));
     first.extend([
         tap("is-a-match"),
         tap("allow-once-block"),
@@ -702,10 +706,10 @@ fn a_responder_entry_is_saved_and_opens_the_door_without_a_badge() {
 fn staff_reset_a_block_from_the_review_and_the_next_check_in_is_not_blocked() {
     let k = Kiosk::new();
     let mut first = vec![json!({ "scan": SAMPLE })];
-    first.extend(staff(&["is-a-match", "allow-once-block"]));
+    first.extend(staff(&["review-queue", "is-a-match", "allow-once-block"]));
     k.run_ok("blocked", &first);
     let mut again = vec![json!({ "scan": SAMPLE })];
-    again.extend(staff(&["reset-decisions"]));
+    again.extend(staff(&["review-queue", "reset-decisions"]));
     again.push(json!({ "screenshot": "reset" }));
     let out = k.run_ok("reset", &again);
     let reset = audits(&out, "decisions-reset");

@@ -46,6 +46,15 @@ impl School {
         std::fs::write(sis.join("orgs.csv"), ORGS).unwrap();
         std::fs::write(sis.join("users.csv"), USERS).unwrap();
         ok(&["sis", "import", "--db", &school.db(), sis.to_str().unwrap()]);
+        let registry = school.dir.path().join("registry.csv");
+        std::fs::write(&registry, "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n").unwrap();
+        ok(&[
+            "registry",
+            "import",
+            "--db",
+            &school.db(),
+            registry.to_str().unwrap(),
+        ]);
         if let Some(list) = watchlist {
             let file = school.dir.path().join("watchlist.csv");
             std::fs::write(&file, list).unwrap();

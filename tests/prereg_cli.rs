@@ -38,6 +38,17 @@ impl Office {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // Screening at issue needs an installed registry.
+        let registry = office.path("registry.csv");
+        std::fs::write(&registry, "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n").unwrap();
+        let out = office.run(&[
+            "registry",
+            "import",
+            "--db",
+            office.db_str(),
+            registry.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
         let out = office.run(&[
             "prereg",
             "keygen",

@@ -86,6 +86,10 @@ fn kiosk(events: &[Event], flags: Vec<Candidate>) -> Kiosk {
                             });
                         }
                     }
+                    vestibule::kiosk::Effect::SaveVisit(visit) => queue.push(Event::VisitSaved {
+                        visit: visit.visit,
+                        ok: true,
+                    }),
                     vestibule::kiosk::Effect::PrintBadge(job) => queue.push(Event::Printed {
                         visit: job.visit,
                         ok: true,
@@ -230,7 +234,7 @@ fn cases() -> Vec<Case> {
     };
     let flagged = |more: &[&str]| {
         let mut events = vec![scan()];
-        events.extend(staff(more));
+        events.extend(staff(&[&["review-queue"], more].concat()));
         kiosk(&events, vec![candidate()])
     };
     vec![

@@ -386,7 +386,9 @@ impl KioskApp {
         let Some(store) = self.store.clone() else {
             return;
         };
-        self.watch_clock();
+        if self.system_clock.is_some() {
+            self.watch_clock(); // a script keeps its own time
+        }
         self.check_registry(&store);
         self.probe_store(&store);
         let read = |key| store::schema::meta_value(&store.db(), key);

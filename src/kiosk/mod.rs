@@ -556,11 +556,15 @@ pub enum Event {
 /// number. The edge saves it with the records of every event that changed it
 /// ([`Kiosk::durable`]) and hands it back at start ([`Event::Resumed`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Durable {
     pub lockdown: bool,
     pub next_visit: u32,
     pub queue: Vec<CheckIn>,
     pub lockouts: Vec<pin::Lockout>,
+    /// Unknown student numbers in a row, and until when the student errand is shut.
+    pub unknown_student_numbers: u32,
+    pub students_locked_until: Option<Millis>,
 }
 
 impl Durable {
@@ -571,6 +575,7 @@ impl Durable {
         for lockout in &mut self.lockouts {
             lockout.until = lockout.until.map(move_by);
         }
+        self.students_locked_until = self.students_locked_until.map(move_by);
         for check_in in &mut self.queue {
             check_in.queued_at = check_in.queued_at.map(move_by);
         }
@@ -1052,6 +1057,8 @@ impl Kiosk {
             next_visit: self.next_visit,
             queue: self.queue.iter().cloned().collect(),
             lockouts: self.pins.lockouts().to_vec(),
+            unknown_student_numbers: self.unknown_numbers,
+            students_locked_until: self.students_locked_until,
         }
     }
 
@@ -1868,6 +1875,8 @@ impl Kiosk {
     fn resumed(&mut self, out: &mut Out, saved: Durable, panic_active: bool) {
         self.next_visit = self.next_visit.max(saved.next_visit);
         self.pins.restore(saved.lockouts);
+        self.unknown_numbers = saved.unknown_student_numbers;
+        self.students_locked_until = saved.students_locked_until;
         if !saved.queue.is_empty() {
             self.queue = saved.queue.into();
             let mut audit = self.audit(out, "review-queue-resumed");
