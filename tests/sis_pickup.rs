@@ -26,7 +26,7 @@ fn sample_store(dir: &std::path::Path) -> Store {
         .unwrap();
     // The pickup's screening needs an installed registry.
     store
-        .import_registry(&"record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n".as_bytes()[..])
+        .import_registry("record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense\nR-1,primary,REGISTRANT,NOBODY,,,1950-01-01,M,VA,Example offence\n".as_bytes())
         .unwrap();
     store
 }
