@@ -201,6 +201,9 @@ pub struct RegistrySync {
     pub max_registry_age_hours: u32,
     /// Seconds to wait for the feed server to connect or send the next bytes.
     pub timeout_secs: u32,
+    /// Seconds any one download (manifest, snapshot, delta) may take in all: a server sending
+    /// a byte now and then is cut off here; the next sync resumes what arrived.
+    pub download_deadline_secs: u32,
 }
 
 impl Default for RegistrySync {
@@ -211,6 +214,7 @@ impl Default for RegistrySync {
             public_key: String::new(),
             max_registry_age_hours: 48,
             timeout_secs: 30,
+            download_deadline_secs: 1800,
         }
     }
 }
@@ -628,6 +632,15 @@ impl Config {
                 format!("{} is outside 1..=600 seconds", sync.timeout_secs),
             ));
         }
+        if !(1..=86_400).contains(&sync.download_deadline_secs) {
+            return Err((
+                "sync.download_deadline_secs",
+                format!(
+                    "{} is outside 1..=86400 seconds",
+                    sync.download_deadline_secs
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -926,6 +939,9 @@ public_key = ""
 max_registry_age_hours = 48
 # Seconds to wait for the feed server to connect or send the next bytes (1-600).
 timeout_secs = 30
+# Seconds any one download may take in all (1-86400): a server trickling bytes is cut off,
+# and the next sync resumes the download.
+download_deadline_secs = 1800
 
 [alerts]
 # Silent alerts (flags and staff decisions: visitor name and date of birth, reason, time, kiosk,

@@ -9,6 +9,7 @@
 //! A doctor never prints personal data: a scan is echoed as its document kind only.
 
 use std::fmt;
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -491,8 +492,25 @@ fn human(age: Duration) -> String {
     }
 }
 
-/// The clock is plausible (a Pi without a network or RTC boots in 1970).
-pub fn check_clock(now: time::OffsetDateTime) -> Check {
+/// When this binary was built (Unix seconds): a clock reading earlier is certainly wrong.
+pub const BUILT_UNIX: i64 = match i64::from_str_radix(env!("VESTIBULE_BUILD_UNIX"), 10) {
+    Ok(t) => t,
+    Err(_) => 0,
+};
+
+/// Where systemd-timesyncd says the clock is synchronised (the file exists once it is).
+pub const TIMESYNC_FLAG: &str = "/run/systemd/timesync/synchronized";
+
+/// Whether timesyncd reports the clock synchronised: `None` when it does not run here (another
+/// time service, or none we can read), so nothing is claimed either way.
+pub fn time_synchronised(flag: &Path) -> Option<bool> {
+    let dir = flag.parent()?;
+    dir.is_dir().then(|| flag.exists())
+}
+
+/// The clock is plausible: not earlier than this build (a Pi without a network or RTC boots in
+/// 1970, or at the last saved time), and synchronised when timesyncd can tell (`synced`).
+pub fn check_clock(now: time::OffsetDateTime, built_unix: i64, synced: Option<bool>) -> Check {
     let shown = format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
         now.year(),
@@ -501,15 +519,37 @@ pub fn check_clock(now: time::OffsetDateTime) -> Check {
         now.hour(),
         now.minute()
     );
-    if now.year() >= 2025 {
-        Check::pass("clock", shown)
-    } else {
-        Check::fail(
+    if now.unix_timestamp() < built_unix {
+        return Check::fail(
             "clock",
-            format!("the clock says {shown}: badges, expiry checks and logs would be wrong"),
+            format!(
+                "the clock says {shown}, earlier than this build: the kiosk stays out of service, badges, expiry checks and logs would be wrong"
+            ),
             "connect the kiosk to the network (NTP) or fit an RTC, then check `timedatectl`",
-        )
+        );
     }
+    match synced {
+        Some(false) => Check::warn(
+            "clock",
+            format!("{shown}, not synchronised with a time server yet"),
+            "check the network reaches an NTP server (`timedatectl timesync-status`); set NTP= in timesyncd.conf if the school has its own",
+        ),
+        Some(true) => Check::pass("clock", format!("{shown}, synchronised")),
+        None => Check::pass("clock", shown),
+    }
+}
+
+/// A kiosk whose pins are simulated (`hardware.gpio = "none"`) reads no panic button: staff
+/// have no lockdown at the door, so it is said plainly.
+pub fn check_panic_input(gpio: &crate::hw::config::GpioBackend, pin: u32) -> Check {
+    if *gpio == crate::hw::config::GpioBackend::None {
+        return Check::warn(
+            "panic",
+            "no panic button is read (hardware.gpio = \"none\"): nobody can start a lockdown from the desk",
+            "wire a panic button and set hardware.gpio (rppal or cdev) and hardware.panic_button.pin",
+        );
+    }
+    Check::pass("panic", format!("panic button on pin {pin}"))
 }
 
 /// Free space on the database's filesystem: below these, FAIL and WARN.
@@ -568,6 +608,29 @@ pub fn free_bytes(dir: &std::path::Path) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_fails_before_the_build_and_warns_unsynchronised() {
+        let at = |unix| time::OffsetDateTime::from_unix_timestamp(unix).unwrap();
+        let built = 1_790_000_000;
+        let early = check_clock(at(built - 1), built, Some(true));
+        assert_eq!(early.status, Status::Fail);
+        assert!(early.reason.contains("earlier than this build"));
+        assert_eq!(check_clock(at(built), built, None).status, Status::Pass);
+        let unsynced = check_clock(at(built + 60), built, Some(false));
+        assert_eq!(unsynced.status, Status::Warn);
+        assert!(unsynced.action.contains("NTP"));
+        assert!(check_clock(at(built + 60), built, Some(true))
+            .reason
+            .ends_with("synchronised"));
+        let dir = tempfile::tempdir().unwrap();
+        let flag = dir.path().join("timesync").join("synchronized");
+        assert_eq!(time_synchronised(&flag), None, "no timesyncd: no claim");
+        std::fs::create_dir(flag.parent().unwrap()).unwrap();
+        assert_eq!(time_synchronised(&flag), Some(false));
+        std::fs::write(&flag, "").unwrap();
+        assert_eq!(time_synchronised(&flag), Some(true));
+    }
     use time::macros::{date, datetime};
 
     const TODAY: time::Date = date!(2026 - 03 - 09);
@@ -725,11 +788,11 @@ mod tests {
     #[test]
     fn clock_disk_inputs_and_summary() {
         assert_eq!(
-            check_clock(datetime!(2026-03-09 08:00 UTC)).status,
+            check_clock(datetime!(2026-03-09 08:00 UTC), 1_700_000_000, None).status,
             Status::Pass
         );
         assert_eq!(
-            check_clock(datetime!(1970-01-01 00:00 UTC)).status,
+            check_clock(datetime!(1970-01-01 00:00 UTC), 1_700_000_000, None).status,
             Status::Fail
         );
         assert_eq!(check_disk("/", Ok(DISK_FAIL - 1)).status, Status::Fail);
@@ -742,9 +805,11 @@ mod tests {
         assert_eq!(unknown.status, Status::Warn);
 
         let mut report = Report::default();
-        report
-            .checks
-            .push(check_clock(datetime!(2026-03-09 08:00 UTC)));
+        report.checks.push(check_clock(
+            datetime!(2026-03-09 08:00 UTC),
+            1_700_000_000,
+            None,
+        ));
         assert_eq!(report.summary_of_failures(), None);
         report.checks.push(check_disk("/", Err("gone".into())));
         assert_eq!(

@@ -48,6 +48,7 @@ fn flagged(n: usize) -> Value {
         operator: None,
         student: None,
         reason_code: None,
+        held_back: None,
     }))
     .unwrap()
 }

@@ -102,8 +102,8 @@ fn simulated_kiosk_with_a_fresh_registry_passes() {
     assert_eq!(
         names,
         [
-            "config", "reader", "relay", "lamp", "inputs", "printer", "database", "registry",
-            "clock", "disk"
+            "config", "reader", "relay", "lamp", "inputs", "printer", "panic", "database",
+            "registry", "clock", "disk"
         ]
     );
     assert!(
@@ -173,7 +173,7 @@ fn json_report() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true);
     let checks = report["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 10);
+    assert_eq!(checks.len(), 11);
     assert_eq!(checks[0]["name"], "config");
     assert_eq!(checks[0]["status"], "pass");
     let relay = checks.iter().find(|c| c["name"] == "relay").unwrap();
@@ -205,7 +205,7 @@ fn a_missing_reader_fails_naming_the_device_and_exits_2() {
     assert!(line(&stdout, "printer").starts_with("WARN"), "{stdout}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("vestibule: doctor: 1 of 10 checks failed (reader)"),
+        stderr.starts_with("vestibule: doctor: 1 of 11 checks failed (reader)"),
         "{stderr}"
     );
 }
@@ -246,4 +246,26 @@ fn an_invalid_config_or_a_missing_database_fails() {
     assert!(database.contains("registry import"), "{database}");
     assert!(!f.db().exists(), "doctor never creates a database");
     assert!(line(&stdout, "registry").starts_with("FAIL"));
+}
+
+#[test]
+fn a_kiosk_without_a_panic_input_is_warned_about() {
+    let f = Fixture::new();
+    f.import_registry();
+    let out = f.run(&["doctor", "--sim", "--db", s(&f.db())]);
+    let stdout = text(&out.stdout);
+    assert!(line(&stdout, "panic").starts_with("PASS"), "{stdout}");
+    f.write("kiosk.toml", "[hardware]\ngpio = \"none\"\n");
+    let out = f.run(&["doctor", "--sim", "--db", s(&f.db())]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a WARN is not a failure: {stdout}"
+    );
+    let panic = line(&stdout, "panic");
+    assert!(panic.starts_with("WARN"), "{panic}");
+    assert!(panic.contains("no panic button") && panic.contains("hardware.panic_button.pin"));
+    // The clock of this machine is later than the build that runs here.
+    assert!(!line(&stdout, "clock").starts_with("FAIL"), "{stdout}");
 }

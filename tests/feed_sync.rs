@@ -96,6 +96,17 @@ impl World {
         found.pop().unwrap()
     }
 
+    /// Rewrites the served manifest of `feed` through `change`, signed again with the district's
+    /// key: what a district (or its stolen key) could publish.
+    fn resign(&self, feed: &str, change: impl FnOnce(&mut vestibule::feed::manifest::Manifest)) {
+        use vestibule::feed::{keys, manifest};
+        let path = self.path("www").join(feed).join(manifest::MANIFEST_FILE);
+        let mut m = manifest::peek(&std::fs::read(&path).unwrap()).unwrap();
+        change(&mut m);
+        let key = keys::load_signing(&self.key).unwrap();
+        std::fs::write(&path, manifest::seal(&m, &key).unwrap()).unwrap();
+    }
+
     /// The installed release answers: KNOWN flagged, LEAVING as given.
     fn assert_v1_answers(&self) {
         assert!(is_flagged(&self.db(), &KNOWN));
@@ -299,6 +310,7 @@ fn the_running_kiosk_syncs_by_itself_through_its_own_store() {
         ca: w.ca_file.clone(),
         public_key: w.public.clone(),
         timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(60),
     };
     let sync = RegistrySync::start(
         store.clone(),
@@ -333,4 +345,125 @@ fn the_running_kiosk_syncs_by_itself_through_its_own_store() {
         flags.iter().any(|f| f.candidate.record_id == KNOWN.id),
         "{flags:?}"
     );
+}
+
+#[test]
+fn an_expired_manifest_is_refused_and_the_old_registry_answers() {
+    let w = World::new();
+    w.publish("feed", V1, None);
+    w.synced("feed");
+    // A newer release, held back past its validity and then served (a frozen feed).
+    w.publish("feed", V2, Some("feed"));
+    w.resign("feed", |m| {
+        assert!(m.valid_until.is_some(), "publish sets valid_until");
+        m.valid_until = Some("2026-01-01T00:00:00Z".into());
+    });
+    let stderr = refused(&w.sync("feed"));
+    assert!(
+        stderr.contains("expired at 2026-01-01T00:00:00Z"),
+        "{stderr}"
+    );
+    w.assert_v1_answers();
+    // The installed release's own manifest, frozen: not "current" either, so the sync time is
+    // not refreshed and the registry ages into the stale alert.
+    let w = World::new();
+    w.publish("feed", V1, None);
+    w.synced("feed");
+    let synced = || {
+        let store = vestibule::store::Store::open(&w.db()).unwrap();
+        vestibule::feed::sync::installed(&store).unwrap()
+    };
+    let before = synced();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.resign("feed", |m| {
+        m.valid_until = Some("2026-01-01T00:00:00Z".into())
+    });
+    assert!(refused(&w.sync("feed")).contains("expired"));
+    assert_eq!(synced(), before);
+    w.assert_v1_answers();
+}
+
+#[test]
+fn publish_refuses_a_validity_outside_its_range() {
+    let w = World::new();
+    let csv = w.path("registry.csv");
+    std::fs::write(&csv, registry_csv(10, V1)).unwrap();
+    let out = vestibule()
+        .args(["registry", "publish", "--valid-days", "0", "--key"])
+        .arg(&w.key)
+        .arg("--out")
+        .arg(w.path("www").join("feed"))
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(refused(&out).contains("--valid-days 0"));
+    assert!(!w.path("www").join("feed").join("manifest.json").exists());
+}
+
+#[test]
+fn a_trickling_server_is_cut_off_at_the_download_deadline() {
+    use std::time::{Duration, Instant};
+    let w = World::new();
+    w.publish("feed", V1, None);
+    w.synced("feed");
+    w.publish("feed", V2, None);
+    let snapshot = w.served("feed", "snapshot-");
+    let name = snapshot.file_name().unwrap().to_str().unwrap();
+    // A byte every 50 ms: each read is well inside timeout_secs, the whole file never ends.
+    w.server
+        .trickle(&format!("/feed/{name}"), Duration::from_millis(50));
+    let config = w.path("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[storage]\ndatabase = {:?}\n[sync]\nurl = \"{}/feed\"\nca = {:?}\npublic_key = \"{}\"\n\
+             timeout_secs = 5\ndownload_deadline_secs = 2\n",
+            w.db(),
+            w.server.url,
+            w.ca_file,
+            w.public
+        ),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = vestibule()
+        .arg("--config")
+        .arg(&config)
+        .args(["registry", "sync"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = refused(&out);
+    assert!(stderr.contains("download deadline of 2 s"), "{stderr}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    w.assert_v1_answers();
+}
+
+#[test]
+fn a_compression_bomb_is_refused_and_the_old_registry_answers() {
+    use sha2::Digest;
+    let w = World::new();
+    w.publish("feed", V1, None);
+    w.synced("feed");
+    w.publish("feed", V2, None);
+    // 64 MiB of zeros in a few kB, served as the snapshot the manifest signs, which still
+    // declares the real CSV's size.
+    let snapshot = w.served("feed", "snapshot-");
+    let bomb = zstd::encode_all(&vec![0u8; 64 << 20][..], 3).unwrap();
+    std::fs::write(&snapshot, &bomb).unwrap();
+    w.resign("feed", |m| {
+        m.snapshot.size = bomb.len() as u64;
+        m.snapshot.sha256 = sha2::Sha256::digest(&bomb)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    });
+    let stderr = refused(&w.sync("feed"));
+    assert!(stderr.contains("compression bomb"), "{stderr}");
+    w.assert_v1_answers();
+    // A manifest declaring more than the kiosk's cap is refused before any download.
+    w.resign("feed", |m| m.snapshot.csv_size = 1 << 40);
+    let stderr = refused(&w.sync("feed"));
+    assert!(stderr.contains("cap"), "{stderr}");
+    w.assert_v1_answers();
 }

@@ -37,6 +37,7 @@ fn alert(n: usize) -> serde_json::Value {
         operator: None,
         student: None,
         reason_code: None,
+        held_back: None,
     }))
     .unwrap()
 }

@@ -373,6 +373,7 @@ fn the_running_kiosk_takes_revocations_through_its_background_sync() {
         ca: d.ca_file.clone(),
         public_key: d.public.clone(),
         timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(60),
     };
     let sync = RegistrySync::start(
         store.clone(),

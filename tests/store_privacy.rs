@@ -419,3 +419,42 @@ fn the_running_kiosk_purges_once_a_day() {
         .count();
     assert_eq!(purges, 1, "once for the day");
 }
+
+/// The audit trail is kept through purges (README "Retention and purge"): its lines name
+/// events, visit numbers, record ids and staff, never a visitor, and the chain verifies from
+/// its first line after any number of purges.
+#[test]
+fn purge_keeps_the_audit_trail_verifiable_and_free_of_visitors() {
+    let f = Fixture::new();
+    {
+        let store = f.open();
+        store
+            .save_visit(&visit(1, "2025-01-10T08:00:00-05:00"))
+            .unwrap();
+        store
+            .remember_not_a_match(IDENTITY, Source::Registry, "MO-1", &DECIDED)
+            .unwrap();
+    }
+    let lines_before = f.open().audit_lines().unwrap().len();
+    for now in ["2026-11-23T12:00:00Z", "2026-11-24T12:00:00Z"] {
+        let out = f.run(&["purge", "--db", &f.db_arg(), "--now", now]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let store = f.open();
+    assert!(store.visits().unwrap().is_empty());
+    let lines = store.audit_lines().unwrap();
+    assert_eq!(
+        lines.len(),
+        lines_before + 2,
+        "nothing removed, one line a purge"
+    );
+    assert!(lines.iter().all(|l| !l.contains(NAME)), "{lines:?}");
+    drop(store);
+    let out = f.run(&["audit", "verify", "--db", &f.db_arg()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("chain intact"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -32,6 +32,8 @@ pub struct KioskOutbox {
     kiosk: String,
     /// Visit -> (name as staff read it, date of birth): what the alerts about it carry.
     recent: VecDeque<(VisitId, String, Option<String>)>,
+    /// Noisy kinds are rate limited here, where every alert of the kiosk is queued.
+    limit: super::limit::RateLimit,
     delivery: Option<Delivery>,
 }
 
@@ -57,6 +59,7 @@ impl KioskOutbox {
             school: config.school.name.clone(),
             kiosk: config.kiosk.name.clone(),
             recent: VecDeque::new(),
+            limit: super::limit::RateLimit::default(),
             delivery,
         }
     }
@@ -78,11 +81,19 @@ impl KioskOutbox {
     }
 
     /// What the alert channels receive for `alert` (raised at wall-clock `at`); `None` when no
-    /// alert channel is configured.
-    pub fn alert_body(&self, alert: &Alert, at: OffsetDateTime) -> Option<serde_json::Value> {
+    /// alert channel is configured, or when the rate limit holds it back (counted, and told in
+    /// the next alert of its kind).
+    pub fn alert_body(&mut self, alert: &Alert, at: OffsetDateTime) -> Option<serde_json::Value> {
         if self.alert_channels.is_empty() {
             return None;
         }
+        let held = match self.limit.admit(alert.kind, alert.at_ms) {
+            super::limit::Verdict::Hold => {
+                tracing::info!("{} alert held back by the rate limit", alert.kind);
+                return None;
+            }
+            super::limit::Verdict::Send { held } => held,
+        };
         let visitor = alert
             .visit
             .and_then(|v| self.recent.iter().find(|(id, _, _)| *id == v));
@@ -115,6 +126,7 @@ impl KioskOutbox {
                 school: s.school.clone(),
             }),
             reason_code: alert.reason.clone(),
+            held_back: (held > 0).then_some(held),
         };
         Some(serde_json::to_value(Outgoing::Alert(message)).expect("alerts serialise"))
     }
@@ -211,5 +223,49 @@ pub fn visit_upload(school: &str, kiosk: &str, event: &str, v: &StoredVisit) -> 
             cleared_by: v.cleared_by.clone(),
         };
         serde_json::to_value(Outgoing::Visit(event)).expect("visits serialise")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::limit::{PER_WINDOW, WINDOW_MS};
+
+    fn alert(kind: &'static str, at_ms: u64) -> Alert {
+        Alert {
+            at_ms,
+            kiosk: "Main lobby".into(),
+            kind,
+            visit: None,
+            records: Vec::new(),
+            decision: None,
+            operator: None,
+            student: None,
+            reason: None,
+        }
+    }
+
+    /// The limit applies where the kiosk queues its alerts: held ones never reach the outbox,
+    /// and the next one sent carries their count.
+    #[test]
+    fn queued_alerts_are_rate_limited_per_noisy_kind() {
+        let mut config = Config::default();
+        config.alerts.webhooks = vec!["https://office.example/hook".into()];
+        let mut outbox = KioskOutbox::start(&config, None);
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let sent = (0..PER_WINDOW + 4)
+            .filter(|i| {
+                outbox
+                    .alert_body(&alert("no-id", u64::from(*i)), at)
+                    .is_some()
+            })
+            .count();
+        assert_eq!(sent, PER_WINDOW as usize);
+        // A flag in the middle of the flood always goes.
+        assert!(outbox.alert_body(&alert("flagged", 10), at).is_some());
+        let next = outbox
+            .alert_body(&alert("no-id", WINDOW_MS + 10), at)
+            .unwrap();
+        assert_eq!(next["held_back"], 4, "{next}");
     }
 }

@@ -34,6 +34,10 @@ pub struct AlertMessage {
     /// A refused pickup's reason code, or a dismissal's reason id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
+    /// Alerts of this kind held back by the rate limit since the last one sent
+    /// ([`super::limit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_back: Option<u32>,
 }
 
 /// A student as an alert names them: id, grade and school, no name.
@@ -148,6 +152,9 @@ impl AlertMessage {
         }
         if let Some(code) = &self.reason_code {
             text += &format!("; reason {code}");
+        }
+        if let Some(held) = self.held_back.filter(|&n| n > 0) {
+            text += &format!("; {held} more of these held back since the last alert (rate limit)");
         }
         text
     }

@@ -13,11 +13,13 @@
 //! - [`send`]: the channels: webhook and SMS gateway over HTTPS (ureq/rustls, the configured CA
 //!   only), e-mail over SMTP with STARTTLS or implicit TLS (lettre/rustls), the district's log.
 //! - [`Delivery`]: the running kiosk's background thread, woken at every enqueue.
+//! - [`limit`]: rate limits per noisy alert kind, with what was held back counted.
 //! - [`stale`]: the registry's age on the staff screen and the one `registry-stale` alert.
 //!
 //! Logs name entries by number and channel only: never a visitor.
 
 pub mod kiosk;
+pub mod limit;
 pub mod message;
 pub mod send;
 pub mod stale;
@@ -351,6 +353,7 @@ mod tests {
             operator: None,
             student: None,
             reason_code: None,
+            held_back: None,
         };
         let body = alert.email_body("k1", true);
         assert!(body.contains("Date of birth:  1971-02-03"), "{body}");

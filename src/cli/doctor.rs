@@ -85,6 +85,10 @@ pub fn run(args: DoctorArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
             doctor::run_devices(&mut BoardProbe::new(config), options, today)
         };
         report.checks.extend(devices);
+        report.checks.push(doctor::check_panic_input(
+            &config.hardware.gpio,
+            config.hardware.panic_button.pin,
+        ));
     }
     let db = args.db.unwrap_or_else(|| match &loaded {
         Ok(config) => config.storage.database.clone(),
@@ -102,7 +106,11 @@ pub fn run(args: DoctorArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
     report
         .checks
         .push(doctor::check_registry(&facts, now.unix_timestamp(), stale));
-    report.checks.push(doctor::check_clock(now));
+    report.checks.push(doctor::check_clock(
+        now,
+        doctor::BUILT_UNIX,
+        doctor::time_synchronised(Path::new(doctor::TIMESYNC_FLAG)),
+    ));
     let dir = match db.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),

@@ -36,6 +36,10 @@ pub struct PublishArgs {
     /// more than once (the lists are merged). Without it the release carries no list.
     #[arg(long, value_name = "FILE.csv")]
     pub revocations: Vec<PathBuf>,
+    /// Days the release is believed: kiosks refuse its manifest afterwards (a frozen or
+    /// replayed feed), so publish again before then (1-366).
+    #[arg(long, default_value_t = feed::publish::VALID_DAYS)]
+    pub valid_days: u32,
     #[command(flatten)]
     pub bad: super::BadRowArgs,
     /// The registry CSV v1 (contracts.md section 2).
@@ -77,6 +81,7 @@ pub fn publish(args: &PublishArgs) -> Result<(), Refusal> {
         args.previous.as_deref(),
         &args.revocations,
         policy,
+        args.valid_days,
     )?;
     args.bad
         .report(&published.quarantined, published.bad_rows)?;
@@ -125,6 +130,7 @@ pub fn sync(args: &SyncArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
         ca: args.ca.clone().unwrap_or(config.sync.ca),
         public_key: args.pubkey.clone().unwrap_or(config.sync.public_key),
         timeout: Duration::from_secs(u64::from(config.sync.timeout_secs)),
+        deadline: Duration::from_secs(u64::from(config.sync.download_deadline_secs)),
     };
     if settings.url.is_empty() {
         return Err(Refusal(

@@ -121,6 +121,9 @@ fn run_real(args: &KioskArgs, config: Option<&Path>) -> Result<(), Refusal> {
                 ca: config.sync.ca.clone(),
                 public_key: config.sync.public_key.clone(),
                 timeout: std::time::Duration::from_secs(u64::from(config.sync.timeout_secs)),
+                deadline: std::time::Duration::from_secs(u64::from(
+                    config.sync.download_deadline_secs,
+                )),
             };
             let dir = vestibule::feed::sync::state_dir(&args.db.path);
             RegistrySync::start(store, dir, settings, vestibule::feed::background::EVERY)

@@ -34,6 +34,12 @@ pub struct Manifest {
     pub serial: u64,
     /// RFC 3339, UTC.
     pub created: String,
+    /// RFC 3339, UTC: a kiosk refuses the manifest after this, so a feed frozen or replayed by
+    /// someone between the district and the kiosk stops being believed (the registry installed
+    /// before keeps answering and ages into the `registry-stale` alert). Absent in manifests
+    /// published before it existed: accepted with a warning (see [`Manifest::expired`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
     /// Name rows and people in the snapshot.
     pub rows: u64,
     pub people: u64,
@@ -136,7 +142,34 @@ pub fn peek(bytes: &[u8]) -> Option<Manifest> {
     serde_json::from_str(&envelope.manifest).ok()
 }
 
+/// The largest canonical CSV a kiosk decompresses, whatever a manifest declares: about twelve
+/// times the largest registry measured (146 MB for 900,000 people).
+pub const CSV_SIZE_CAP: u64 = 2 << 30;
+
 impl Manifest {
+    /// Whether the manifest is past its `valid_until` at `now` (Unix seconds): `Err` with the
+    /// refusal when it is or when the value is unreadable, `Ok(false)` when it has none.
+    ///
+    /// A manifest without `valid_until` is accepted: the serial check already refuses every
+    /// older release, so the only such manifests a kiosk can still be shown are the district's
+    /// last one(s) from before the upgrade, and the first release published with validity
+    /// closes that door for good (its serial is higher). Refusing them would leave every
+    /// kiosk of a district that upgrades its kiosks before its publisher without a registry.
+    pub fn expired(&self, now: u64) -> Result<bool, FeedError> {
+        let Some(until) = &self.valid_until else {
+            return Ok(false);
+        };
+        let at = time::OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| FeedError::Manifest(format!("valid_until `{until}` is not RFC 3339")))?;
+        if (at.unix_timestamp().max(0) as u64) < now {
+            return Err(FeedError::Expired {
+                serial: self.serial,
+                valid_until: until.clone(),
+            });
+        }
+        Ok(true)
+    }
+
     /// Format, version, and file names a kiosk may safely join to its own paths.
     fn check(&self) -> Result<(), FeedError> {
         if self.format != FORMAT {
@@ -149,6 +182,12 @@ impl Manifest {
             return Err(FeedError::Manifest(format!(
                 "version {} is not {VERSION}: upgrade vestibule",
                 self.version
+            )));
+        }
+        if self.snapshot.csv_size > CSV_SIZE_CAP {
+            return Err(FeedError::Manifest(format!(
+                "the snapshot declares {} bytes of CSV, above the kiosk's cap of {CSV_SIZE_CAP}",
+                self.snapshot.csv_size
             )));
         }
         let names = std::iter::once(&self.snapshot.file)
@@ -185,6 +224,7 @@ mod tests {
             version: VERSION,
             serial: 7,
             created: "2026-01-01T00:00:00Z".into(),
+            valid_until: None,
             rows: 3,
             people: 2,
             snapshot: Snapshot {
@@ -240,6 +280,28 @@ mod tests {
         assert!(matches!(
             open(tampered.as_bytes(), &key.verifying_key()),
             Err(FeedError::Signature)
+        ));
+    }
+
+    #[test]
+    fn validity_is_checked_and_old_manifests_pass() {
+        let mut m = manifest();
+        assert!(!m.expired(u64::MAX).unwrap());
+        m.valid_until = Some("2026-01-08T00:00:00Z".into());
+        let until = 1_767_830_400; // 2026-01-08T00:00:00Z
+        assert!(m.expired(until).unwrap());
+        assert!(matches!(
+            m.expired(until + 1),
+            Err(FeedError::Expired { .. })
+        ));
+        m.valid_until = Some("next week".into());
+        assert!(matches!(m.expired(0), Err(FeedError::Manifest(_))));
+        let mut big = manifest();
+        big.snapshot.csv_size = CSV_SIZE_CAP + 1;
+        let key = SigningKey::from_bytes(&[7; 32]);
+        assert!(matches!(
+            open(&seal(&big, &key).unwrap(), &key.verifying_key()),
+            Err(FeedError::Manifest(m)) if m.contains("cap")
         ));
     }
 

@@ -50,6 +50,8 @@ pub enum FeedError {
     Signature,
     #[error("the feed offers serial {offered}, older than the installed serial {installed}: refused as a replay")]
     Replay { offered: u64, installed: u64 },
+    #[error("the feed's manifest (serial {serial}) expired at {valid_until}: a frozen or replayed feed, refused; the installed registry keeps answering")]
+    Expired { serial: u64, valid_until: String },
     #[error("{0}")]
     Tls(String),
     #[error("{0}")]

@@ -32,8 +32,12 @@ pub struct Published {
     pub bad_rows: u64,
 }
 
+/// How long a release is believed by default: a district publishes at least weekly.
+pub const VALID_DAYS: u32 = 7;
+
 /// Publishes `csv` into `out`, with the invitation revocations of the `revocations` lists
-/// when any is given; `policy` is the share of bad rows tolerated.
+/// when any is given; `policy` is the share of bad rows tolerated. Kiosks refuse the manifest
+/// `valid_days` after now.
 pub fn publish(
     csv: &Path,
     key: &SigningKey,
@@ -41,7 +45,13 @@ pub fn publish(
     previous: Option<&Path>,
     revocations: &[PathBuf],
     policy: ImportPolicy,
+    valid_days: u32,
 ) -> Result<Published, FeedError> {
+    if !(1..=366).contains(&valid_days) {
+        return Err(FeedError::Config(format!(
+            "--valid-days {valid_days} is outside 1..=366"
+        )));
+    }
     let revoked = read_revocations(revocations)?;
     std::fs::create_dir_all(out).map_err(FeedError::io(out.display()))?;
     // The check and the canonical rewrite each read the whole file: side by side they take the
@@ -77,6 +87,9 @@ pub fn publish(
         version: manifest::VERSION,
         serial,
         created: now_rfc3339(),
+        valid_until: Some(rfc3339(
+            time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(valid_days)),
+        )),
         rows: summary.rows,
         people: summary.groups,
         snapshot,
@@ -442,8 +455,12 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FeedErro
 }
 
 pub(crate) fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// `at` in RFC 3339, whole seconds.
+pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.replace_nanosecond(0)
         .ok()
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)

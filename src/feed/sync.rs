@@ -41,6 +41,9 @@ pub struct Settings {
     pub public_key: String,
     /// Connect timeout, and the longest wait for any one read.
     pub timeout: Duration,
+    /// The longest any one download (the manifest, a snapshot, a delta) may take: a server
+    /// trickling bytes just inside `timeout` is cut off here (and resumed on the next sync).
+    pub deadline: Duration,
 }
 
 /// What a successful sync did.
@@ -114,6 +117,15 @@ pub fn sync_store_with(
     let feed = Feed::new(settings)?;
     let bytes = feed.small(MANIFEST_FILE)?;
     let manifest = manifest::open(&bytes, &key)?;
+    // A frozen feed is refused before anything is recorded, so the registry's age keeps
+    // growing into the `registry-stale` alert.
+    if !manifest.expired(super::now_unix())? {
+        tracing::warn!(
+            "the feed's manifest (serial {}) has no valid_until: published by an older vestibule; \
+             upgrade the publisher so a frozen feed can be told apart",
+            manifest.serial
+        );
+    }
     let installed = schema::meta_value(&store.db(), FEED_SERIAL)?;
     if manifest.serial < installed {
         return Err(FeedError::Replay {
@@ -144,7 +156,15 @@ pub fn sync_store_with(
     let input = File::open(&snapshot).map_err(FeedError::io(snapshot.display()))?;
     let decoder = zstd::Decoder::new(input).map_err(FeedError::io(snapshot.display()))?;
     let started = std::time::Instant::now();
-    let summary = store.import_registry_with(BufReader::with_capacity(1 << 20, decoder), policy)?;
+    let bound = manifest.snapshot.csv_size.min(manifest::CSV_SIZE_CAP);
+    let (bounded, overran) = Bounded::new(decoder, bound);
+    let imported = store.import_registry_with(BufReader::with_capacity(1 << 20, bounded), policy);
+    // Whatever the importer made of the cut-off input, the import did not commit: say why.
+    if overran.get() {
+        let _ = std::fs::remove_file(&snapshot);
+        return Err(bomb(&manifest.snapshot.file, bound));
+    }
+    let summary = imported?;
     tracing::debug!("imported in {:.2} s", started.elapsed().as_secs_f64());
     let revoked = commit_release(
         store,
@@ -257,9 +277,11 @@ fn base_matches(dir: &Path, installed: u64, delta: &manifest::Delta) -> bool {
 /// CSV to the byte (its SHA-256), or it is discarded.
 fn rebuild(dir: &Path, patch: &Path, manifest: &Manifest) -> Result<PathBuf, FeedError> {
     let base_path = dir.join("installed.csv.zst");
-    let open = |p: &Path| -> Result<zstd::Decoder<'static, BufReader<File>>, FeedError> {
+    let cap = manifest::CSV_SIZE_CAP;
+    let open = |p: &Path| -> Result<_, FeedError> {
         let file = File::open(p).map_err(FeedError::io(p.display()))?;
-        zstd::Decoder::new(file).map_err(FeedError::io(p.display()))
+        let decoder = zstd::Decoder::new(file).map_err(FeedError::io(p.display()))?;
+        Ok(Bounded::new(decoder, cap))
     };
     let out_path = dir.join("rebuilt.csv.zst");
     let file = File::create(&out_path).map_err(FeedError::io(out_path.display()))?;
@@ -267,7 +289,15 @@ fn rebuild(dir: &Path, patch: &Path, manifest: &Manifest) -> Result<PathBuf, Fee
     // Level 3: the kiosk keeps this file only to apply the next delta to.
     let mut encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(io())?;
     let mut plain = Hashing::new(&mut encoder);
-    rows::apply_delta(open(&base_path)?, open(patch)?, &mut plain)?;
+    let ((base, base_over), (delta, delta_over)) = (open(&base_path)?, open(patch)?);
+    // The rebuilt CSV may not grow past what the manifest declares (a delta bomb).
+    let (out, out_over) = Bounded::new(&mut plain, manifest.snapshot.csv_size.min(cap));
+    let applied = rows::apply_delta(base, delta, out);
+    if base_over.get() || delta_over.get() || out_over.get() {
+        let _ = std::fs::remove_file(&out_path);
+        return Err(bomb("the registry rebuilt from the delta", cap));
+    }
+    applied?;
     let (_, size, sha) = plain.finish();
     encoder
         .finish()
@@ -296,11 +326,78 @@ fn keep_installed(dir: &Path, snapshot: &Path, manifest: &Manifest) -> Result<()
     super::publish::write_atomically(&dir.join("installed.json"), &record)
 }
 
+/// The refusal for a compressed file that decompresses past `bound` bytes.
+fn bomb(file: &str, bound: u64) -> FeedError {
+    FeedError::Mismatch {
+        file: file.to_owned(),
+        reason: format!(
+            "decompresses to more than {bound} bytes, the size the signed manifest declares \
+             (a compression bomb)"
+        ),
+    }
+}
+
+/// A reader or writer that fails once more than `limit` bytes went through, and says so in the
+/// flag it hands out (the error itself may be rewrapped by whoever reads or writes).
+struct Bounded<T> {
+    inner: T,
+    left: u64,
+    overran: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<T> Bounded<T> {
+    fn new(inner: T, limit: u64) -> (Self, std::rc::Rc<std::cell::Cell<bool>>) {
+        let overran = std::rc::Rc::new(std::cell::Cell::new(false));
+        let bounded = Bounded {
+            inner,
+            left: limit,
+            overran: overran.clone(),
+        };
+        (bounded, overran)
+    }
+
+    fn over(&self) -> std::io::Error {
+        self.overran.set(true);
+        std::io::Error::other("more bytes than the signed manifest declares")
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // One byte beyond the limit is asked for, so an exact fit is told from an overrun.
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            return Err(self.over());
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Bounded<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(self.over());
+        }
+        let n = self.inner.write(buf)?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The feed server, reached over HTTPS trusting only the provisioned CA.
 struct Feed {
     agent: ureq::Agent,
     base: String,
     ca: PathBuf,
+    deadline: Duration,
 }
 
 impl Feed {
@@ -315,7 +412,17 @@ impl Feed {
             agent: https_agent(&settings.ca, settings.timeout)?,
             base,
             ca: settings.ca.clone(),
+            deadline: settings.deadline,
         })
+    }
+
+    /// A GET that, body included, ends within the download deadline.
+    fn get(&self, url: &str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
+        self.agent
+            .get(url)
+            .config()
+            .timeout_global(Some(self.deadline))
+            .build()
     }
 
     fn url(&self, name: &str) -> String {
@@ -330,11 +437,7 @@ impl Feed {
     /// A file of at most `limit` bytes, whole.
     fn small_limited(&self, name: &str, limit: u64) -> Result<Vec<u8>, FeedError> {
         let url = self.url(name);
-        let mut response = self
-            .agent
-            .get(&url)
-            .call()
-            .map_err(|e| self.refusal(&url, e))?;
+        let mut response = self.get(&url).call().map_err(|e| self.refusal(&url, e))?;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(FeedError::Network(format!(
@@ -398,7 +501,8 @@ impl Feed {
     /// Appends bytes `have..size` of `name` to `part`.
     fn fetch_into(&self, name: &str, part: &Path, have: u64, size: u64) -> Result<(), FeedError> {
         let url = self.url(name);
-        let mut request = self.agent.get(&url);
+        let started = std::time::Instant::now();
+        let mut request = self.get(&url);
         if have > 0 {
             request = request.header("Range", format!("bytes={have}-"));
         }
@@ -454,9 +558,13 @@ impl Feed {
             file.set_len(0).map_err(FeedError::io(part.display()))?;
         }
         let mut body = response.body_mut().as_reader().take(size - start);
-        let copied = copy_durably(&mut body, &mut file);
+        let copied = copy_durably(&mut body, &mut file, started + self.deadline);
         let got = std::fs::metadata(part).map_or(0, |m| m.len());
         let reason = match copied {
+            Err(_) if started.elapsed() >= self.deadline => format!(
+                "cut off at the download deadline of {} s",
+                self.deadline.as_secs()
+            ),
             Err(e) => e.to_string(),
             Ok(()) if got < size => "the server closed the connection early".into(),
             Ok(()) => return Ok(()),
@@ -496,9 +604,17 @@ fn content_range_start(value: Option<String>, size: u64) -> Option<u64> {
 
 /// Copies in chunks, each written through to the file, so a broken connection keeps every byte
 /// that arrived for the next sync to resume from.
-fn copy_durably(body: &mut impl Read, file: &mut File) -> std::io::Result<()> {
+/// A server that keeps sending a little at a time is stopped at `until`.
+fn copy_durably(
+    body: &mut impl Read,
+    file: &mut File,
+    until: std::time::Instant,
+) -> std::io::Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     let result = loop {
+        if std::time::Instant::now() >= until {
+            break Err(std::io::ErrorKind::TimedOut.into());
+        }
         match body.read(&mut buf) {
             Ok(0) => break Ok(()),
             Ok(n) => file.write_all(&buf[..n])?,
@@ -607,5 +723,26 @@ mod tests {
             None
         );
         assert_eq!(content_range_start(None, 200), None);
+    }
+
+    #[test]
+    fn bounded_reads_and_writes_stop_past_their_limit() {
+        let mut exact = String::new();
+        let (mut r, over) = Bounded::new(&b"abcd"[..], 4);
+        r.read_to_string(&mut exact).unwrap();
+        assert_eq!((exact.as_str(), over.get()), ("abcd", false));
+        let (mut r, over) = Bounded::new(&b"abcde"[..], 4);
+        assert!(r.read_to_end(&mut Vec::new()).is_err());
+        assert!(over.get());
+        let (mut w, over) = Bounded::new(Vec::new(), 4);
+        w.write_all(b"abcd").unwrap();
+        assert!(w.write_all(b"e").is_err());
+        assert!(over.get());
+        // A real bomb: 64 MiB of zeros in a few kB, cut at the bound without inflating it all.
+        let bomb = zstd::encode_all(&vec![0u8; 64 << 20][..], 3).unwrap();
+        assert!(bomb.len() < 64 << 10);
+        let (mut r, over) = Bounded::new(zstd::Decoder::new(&bomb[..]).unwrap(), 1 << 20);
+        assert!(std::io::copy(&mut r, &mut std::io::sink()).is_err());
+        assert!(over.get());
     }
 }

@@ -217,6 +217,8 @@ struct State {
     /// The next response for this path sends only this many body bytes, then drops the
     /// connection without a TLS close_notify.
     cut: Mutex<Option<(String, usize)>>,
+    /// Every response for this path sends its body one byte per interval, forever if let.
+    trickle: Mutex<Option<(String, std::time::Duration)>>,
 }
 
 /// A static HTTPS file server on 127.0.0.1 (HTTP/1.1, one request a connection, Range).
@@ -256,6 +258,12 @@ impl Server {
     /// The next response for `path` (e.g. `/feed/snapshot-1.csv.zst`) stops after `bytes`.
     pub fn cut_next(&self, path: &str, bytes: usize) {
         *self.state.cut.lock().unwrap() = Some((path.to_owned(), bytes));
+    }
+
+    /// Responses for `path` send their body one byte every `every` (a server that never quite
+    /// stops and never quite sends).
+    pub fn trickle(&self, path: &str, every: std::time::Duration) {
+        *self.state.trickle.lock().unwrap() = Some((path.to_owned(), every));
     }
 
     pub fn requests(&self) -> Vec<String> {
@@ -312,6 +320,20 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, root: &Path, state: 
             }
         }
     };
+    let trickle = state.trickle.lock().unwrap().clone();
+    if let Some((_, every)) = trickle.filter(|(p, _)| *p == path) {
+        let data = &data[start.unwrap_or(0).min(data.len())..];
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", data.len());
+        let _ = tls.write_all(head.as_bytes());
+        for byte in data {
+            std::thread::sleep(every);
+            // The client hung up: stop.
+            if tls.write_all(&[*byte]).and_then(|()| tls.flush()).is_err() {
+                return;
+            }
+        }
+        return;
+    }
     match start {
         Some(s) if s >= data.len() => {
             respond(&mut tls, "416 Range Not Satisfiable", &[], b"", None)
