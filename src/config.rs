@@ -1106,15 +1106,20 @@ label_es = "Otro motivo"
 pins = []
 
 [hardware]
-# GPIO for the door relay, lamp and input pins: "rppal" (Raspberry Pi), "cdev" (any Linux
-# board's GPIO character device) or "none" (no pins; relay, lamp and inputs simulated).
-gpio = "rppal"
-# The GPIO character device for "cdev".
-chip = "/dev/gpiochip0"
+# GPIO for the door relay, lamp and input pins: "cdev" (the GPIO character device: Debian's
+# kernel on the kiosk image, Raspberry Pi OS and any Linux board), "rppal" (Raspberry Pi OS
+# only: it needs /dev/gpiomem, which Debian's kernel does not have) or "none" (no pins; relay,
+# lamp and inputs simulated).
+gpio = "cdev"
+# The GPIO chip for "cdev": "label:" and the chip labels to try in order (the Pi 4's SoC is
+# pinctrl-bcm2711, the Pi 5's header is RP1's pinctrl-rp1; both number the header's GPIO n as
+# line n), or a path such as "/dev/gpiochip0".
+chip = "label:pinctrl-bcm2711,pinctrl-rp1"
 # Milliseconds the kiosk's main loop may stall before the door relay is forced off (100-60000).
 watchdog_ms = 2000
 
-# Pins are BCM numbers on a Pi (line offsets on `chip` for "cdev"); polarity "active-high" or
+# Pins are the header's GPIO numbers on a Pi 4 or 5 (BCM numbers; line offsets on `chip`);
+# inputs are pulled towards idle (up for active-low, down for active-high); polarity "active-high" or
 # "active-low" says which level energises the relay or lamp, or means pressed / door open.
 # An active-low relay board also needs `locked_level = "high"`: the pin level that keeps the
 # door locked, stated so that a wrong wiring is caught here (the firmware holds the pin there
@@ -1139,7 +1144,9 @@ polarity = "active-low"
 debounce_ms = 50
 
 [hardware.reader]
-# The ID/QR reader's serial device: a UART (/dev/serial0) or a USB scanner in CDC/serial mode.
+# The ID/QR reader's serial device: a USB scanner in CDC/serial mode (/dev/ttyACM0, any board) or
+# a UART: on the kiosk image a Pi 4's header UART (GPIO 14/15) is /dev/ttyS1 (the mini UART; no
+# serial0 or ttyAMA0 under Debian's kernel); a Pi 5's is not in this kernel's device tree.
 device = "/dev/ttyACM0"
 baud = 9600
 # The suffix the scanner appends, e.g. "\u0003"; empty ends a scan on the gap alone. Never "\r"

@@ -88,6 +88,10 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         watchdog_ms: u64,
     },
+    /// GPIO drill for the tests on a real kernel: the configured pins opened as the kiosk
+    /// opens them, driven by commands on stdin (kiosk-image/gpio-test).
+    #[command(hide = true)]
+    GpioDrill,
 }
 
 #[derive(Subcommand)]
@@ -158,7 +162,10 @@ fn run(args: Cli) -> Result<(), Refusal> {
             Ok(())
         }
         Command::Config(ConfigCommand::Check { file }) => {
-            Config::load(Some(&file), std::env::vars())?;
+            let config = Config::load(Some(&file), std::env::vars())?;
+            if let Some(note) = config.hardware.backend_note() {
+                eprintln!("vestibule: note: {note}");
+            }
             println!("{}: ok", file.display());
             Ok(())
         }
@@ -191,6 +198,10 @@ fn run(args: Cli) -> Result<(), Refusal> {
             std::time::Duration::from_millis(watchdog_ms),
         )
         .map_err(Refusal),
+        Command::GpioDrill => {
+            let config = Config::load(args.config.as_deref(), std::env::vars())?;
+            vestibule::hw::drill::gpio(&config.hardware).map_err(Refusal)
+        }
     }
 }
 

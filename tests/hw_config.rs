@@ -85,8 +85,40 @@ fn a_missing_gpio_chip_is_named() {
 #[cfg(not(feature = "rppal"))]
 #[test]
 fn rppal_without_the_pi_build_says_so() {
-    let err = board::open_gpio(&Config::default().hardware).err().unwrap();
+    let mut config = Config::default().hardware;
+    config.gpio = GpioBackend::Rppal;
+    let err = board::open_gpio(&config).err().unwrap();
     assert!(err.to_string().contains("rppal"), "{err}");
+}
+
+#[test]
+fn the_default_gpio_is_the_character_device_found_by_label() {
+    let config = Config::default().hardware;
+    assert_eq!(config.gpio, GpioBackend::Cdev);
+    assert_eq!(config.chip, "label:pinctrl-bcm2711,pinctrl-rp1");
+    assert_eq!(config.backend_note(), None);
+    // Configs written before the chip was found by label keep loading.
+    let old = load("[hardware]\ngpio = \"cdev\"\nchip = \"/dev/gpiochip0\"\n").unwrap();
+    assert_eq!(old.hardware.chip, "/dev/gpiochip0");
+}
+
+#[test]
+fn rppal_is_named_as_raspberry_pi_os_only() {
+    if std::path::Path::new("/dev/gpiomem").exists() {
+        return; // a Raspberry Pi OS machine: rppal works there
+    }
+    let config = load("[hardware]\ngpio = \"rppal\"\n").unwrap();
+    let note = config.hardware.backend_note().unwrap();
+    assert!(note.contains("only on Raspberry Pi OS"), "{note}");
+    assert!(note.contains("gpio = \"cdev\""), "{note}");
+}
+
+#[test]
+fn a_gpio_chip_label_no_chip_has_is_named() {
+    let mut config = Config::default().hardware;
+    config.chip = "label:vestibule-no-such-chip".into();
+    let err = board::open_gpio(&config).err().unwrap();
+    assert!(err.to_string().contains("vestibule-no-such-chip"), "{err}");
 }
 
 #[test]

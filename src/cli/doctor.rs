@@ -62,6 +62,11 @@ pub fn run(args: DoctorArgs, config_path: Option<&Path>) -> Result<(), Refusal> 
         &source,
         loaded.as_ref().map(|_| ()).map_err(|e| e.to_string()),
     ));
+    if let Some(note) = loaded.as_ref().ok().and_then(|c| c.hardware.backend_note()) {
+        report
+            .checks
+            .push(Check::fail("gpio", note, "set hardware.gpio = \"cdev\""));
+    }
     let now = time::OffsetDateTime::now_utc();
     if let Ok(config) = &loaded {
         let today = now.date();

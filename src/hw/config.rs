@@ -15,21 +15,26 @@ use super::relay::Polarity;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GpioBackend {
-    /// Raspberry Pi through rppal (needs the `pi` build).
+    /// Raspberry Pi through rppal (needs the `pi` build and Raspberry Pi OS's `/dev/gpiomem`:
+    /// not on the kiosk image, whose Debian kernel has none).
     Rppal,
-    /// Any Linux board's GPIO character device (`chip`) through linux-embedded-hal.
+    /// The GPIO character device's v2 uAPI (`chip`) through gpiocdev: Debian's kernel on the
+    /// kiosk image, Raspberry Pi OS, any Linux board. The default.
     Cdev,
     /// No pins: relay, lamp and inputs are simulated (a kiosk without a door).
     None,
 }
+
+/// The Pi 4's GPIO chip, then the Pi 5's header chip (RP1): one config for both boards.
+pub const DEFAULT_CHIP: &str = "label:pinctrl-bcm2711,pinctrl-rp1";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Hardware {
     /// `rppal`, `cdev` or `none`.
     pub gpio: GpioBackend,
-    /// The GPIO character device for `cdev`.
-    pub chip: PathBuf,
+    /// The GPIO chip for `cdev`: `label:` with chip labels tried in order, or a device path.
+    pub chip: String,
     /// Milliseconds the main loop may go without feeding the relay's watchdog.
     pub watchdog_ms: u64,
     pub relay: OutputConfig,
@@ -119,8 +124,8 @@ pub struct PrinterConfig {
 impl Default for Hardware {
     fn default() -> Self {
         Hardware {
-            gpio: GpioBackend::Rppal,
-            chip: PathBuf::from("/dev/gpiochip0"),
+            gpio: GpioBackend::Cdev,
+            chip: DEFAULT_CHIP.into(),
             watchdog_ms: 2000,
             relay: OutputConfig {
                 pin: 17,
@@ -193,7 +198,19 @@ impl PrinterConfig {
     }
 }
 
+/// What `config check` and `doctor` say about `gpio = "rppal"`.
+pub const RPPAL_NOTE: &str =
+    "gpio = \"rppal\" works only on Raspberry Pi OS (it needs /dev/gpiomem, \
+     and the kiosk unit's DevicePolicy=closed allows only GPIO character devices); the kiosk \
+     image runs Debian's kernel, which has no /dev/gpiomem: use gpio = \"cdev\"";
+
 impl Hardware {
+    /// A plain warning about this config on this system: `rppal` where `/dev/gpiomem` is missing.
+    pub fn backend_note(&self) -> Option<&'static str> {
+        (self.gpio == GpioBackend::Rppal && !std::path::Path::new("/dev/gpiomem").exists())
+            .then_some(RPPAL_NOTE)
+    }
+
     /// Range and consistency checks serde cannot express: the dotted key and the reason.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
         if !(100..=60_000).contains(&self.watchdog_ms) {

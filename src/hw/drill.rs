@@ -71,3 +71,71 @@ pub fn run(pin_file: &Path, way: &str, watchdog: Duration) -> Result<(), String>
         },
     }
 }
+
+/// `vestibule gpio-drill` (hidden): opens the configured GPIO as the kiosk does
+/// ([`super::board::open_gpio`], fail-safe installed) and plays the main loop: it feeds the
+/// watchdog every 50 ms, takes commands on stdin (`pulse MS`, `lamp on|off`, `lockdown
+/// on|off`, `stall`: stop feeding, `exit`) and prints `ready`, `ok ...`, `error ...` and each
+/// input change (`input panic true`) on stdout, so a test on a real kernel (kiosk-image/gpio-test)
+/// can watch the lines from outside.
+pub fn gpio(config: &super::config::Hardware) -> Result<(), String> {
+    use std::sync::mpsc;
+    failsafe::install().map_err(|e| e.to_string())?;
+    let mut gpio = super::board::open_gpio(config).map_err(|e| e.to_string())?;
+    let (tx, commands) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let say = |line: String| {
+        println!("{line}");
+        let _ = std::io::stdout().flush();
+    };
+    let levels = gpio.inputs.levels();
+    say(format!("ready {levels:?}"));
+    let mut fed = true;
+    loop {
+        if fed {
+            gpio.relay.feed_watchdog(0);
+        }
+        while let Some(event) = gpio.inputs.try_event() {
+            say(format!("input {} {}", event.input.id(), event.active));
+        }
+        match commands.recv_timeout(Duration::from_millis(50)) {
+            Ok(command) => {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let done = match words.as_slice() {
+                    ["pulse", ms] => ms
+                        .parse()
+                        .map_err(|e: std::num::ParseIntError| e.to_string())
+                        .and_then(|ms| {
+                            gpio.relay
+                                .pulse(0, Duration::from_millis(ms))
+                                .map_err(|e| e.to_string())
+                        }),
+                    ["lamp", on] => gpio.lamp.set(0, *on == "on").map_err(|e| e.to_string()),
+                    ["lockdown", on] => gpio
+                        .relay
+                        .set_lockdown(0, *on == "on")
+                        .map_err(|e| e.to_string()),
+                    ["stall"] => {
+                        fed = false;
+                        Ok(())
+                    }
+                    ["exit"] => return Ok(()),
+                    _ => Err(format!("unknown command `{command}`")),
+                };
+                match done {
+                    Ok(()) => say(format!("ok {command}")),
+                    Err(e) => say(format!("error {command}: {e}")),
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}

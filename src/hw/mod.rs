@@ -23,8 +23,8 @@
 //!   action to `hardware.jsonl`.
 //! - [`config`]: the `[hardware]` section of `kiosk.toml`; [`board`] opens the real devices
 //!   it names (a missing or busy device is a start-up error naming it).
-//! - `pi` (feature `rppal`): Raspberry Pi GPIO and UART through rppal; `cdev` (Linux): any
-//!   board's GPIO character device through linux-embedded-hal. Only these two name them.
+//! - `pi` (feature `rppal`): Raspberry Pi OS GPIO through rppal (`/dev/gpiomem`); `cdev` (Linux): any
+//!   board's GPIO character device (v2 uAPI) through gpiocdev. Only these two name them.
 
 pub mod board;
 pub mod config;

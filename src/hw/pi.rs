@@ -1,7 +1,9 @@
-//! Raspberry Pi GPIO through rppal: the relay and lamp on output pins (created at their "off"
+//! Raspberry Pi OS GPIO through rppal (it maps `/dev/gpiomem`, which only Raspberry Pi OS's
+//! kernel has: on the kiosk image's Debian kernel use `cdev`): the relay and lamp on output pins (created at their "off"
 //! level), the panic button and door contact on pulled-up inputs with rppal's debounced edge
 //! interrupts delivering into a channel. The reader's UART is opened like any serial device
-//! (`/dev/serial0`), by [`super::serial`].
+//! (`/dev/serial0` on Raspberry Pi OS, `/dev/ttyS1` on a Pi 4 under the image's Debian kernel), by
+//! [`super::serial`].
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -16,7 +18,7 @@ use super::{InputEvent, InputKind, SharedLevels};
 
 /// Opens the relay, lamp and inputs by BCM number.
 pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
-    let gpio = RppalGpio::new().map_err(|e| DeviceError::new("GPIO (rppal)", e))?;
+    let gpio = rppal_gpio()?;
     let relay_pin = output(&gpio, &config.relay, "door relay")?;
     let relay = DoorRelay::new(relay_pin, config.relay.polarity)
         .map_err(|e| DeviceError::new(format!("door relay (BCM {})", config.relay.pin), e))?;
@@ -55,10 +57,19 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
 /// `vestibule relay lock`: drives the relay pin to its locked level and leaves it there when
 /// this process exits (rppal would otherwise put the pin back to an input).
 pub fn lock_relay(config: &Hardware) -> Result<String, DeviceError> {
-    let gpio = RppalGpio::new().map_err(|e| DeviceError::new("GPIO (rppal)", e))?;
+    let gpio = rppal_gpio()?;
     let mut pin = output(&gpio, &config.relay, "door relay")?;
     pin.set_reset_on_drop(false);
     Ok(format!("BCM {}", config.relay.pin))
+}
+
+fn rppal_gpio() -> Result<RppalGpio, DeviceError> {
+    RppalGpio::new().map_err(|e| {
+        DeviceError::new(
+            "GPIO (rppal)",
+            format!("{e}; {}", super::config::RPPAL_NOTE),
+        )
+    })
 }
 
 fn pin_number(pin: u32, what: &str) -> Result<u8, DeviceError> {
