@@ -5,7 +5,7 @@
 use crate::hw::board::{self, DeviceError};
 use crate::hw::config::Hardware as HardwareConfig;
 use crate::hw::sim::SimHardware;
-use crate::hw::{BadgePrinter, Inputs, Lamp, Reader, Relay};
+use crate::hw::{BadgePrinter, Inputs, Lamp, PrintOutcome, Reader, Relay};
 
 /// The configured real devices, each behind its trait.
 pub struct Devices {
@@ -33,6 +33,26 @@ impl Devices {
             inputs: gpio.inputs,
             config: config.clone(),
         })
+    }
+
+    /// Devices opened elsewhere (a test's own pins, a bench's slow printer); a reader that
+    /// goes away is opened again from `config`.
+    pub fn assemble(
+        relay: Box<dyn Relay + Send>,
+        lamp: Box<dyn Lamp + Send>,
+        printer: Box<dyn BadgePrinter + Send>,
+        reader: Box<dyn Reader + Send>,
+        inputs: Box<dyn Inputs + Send>,
+        config: &HardwareConfig,
+    ) -> Devices {
+        Devices {
+            relay,
+            lamp,
+            printer,
+            reader,
+            inputs,
+            config: config.clone(),
+        }
     }
 
     /// Opens the GPIO into `held` (relay locked) unless it is held already for this config:
@@ -123,10 +143,17 @@ impl Hardware {
         }
     }
 
-    pub(super) fn printer(&mut self) -> &mut dyn BadgePrinter {
+    /// Hands the printer to the print worker, which owns it from then on (a real kiosk's
+    /// [`Devices`] keep a stand-in that refuses to print).
+    pub(super) fn take_printer(&mut self) -> Box<dyn BadgePrinter + Send> {
         match self {
-            Hardware::Sim(sim) => sim.printer(),
-            Hardware::Real(devices) => devices.printer.as_mut(),
+            Hardware::Sim(sim) => {
+                Box::new(sim.take_printer().expect("the printer is handed over once"))
+            }
+            Hardware::Real(devices) => {
+                let kind = devices.printer.kind();
+                std::mem::replace(&mut devices.printer, Box::new(HandedOver(kind)))
+            }
         }
     }
 
@@ -150,5 +177,20 @@ impl Hardware {
             Hardware::Sim(sim) => sim.inputs(),
             Hardware::Real(devices) => devices.inputs.as_mut(),
         }
+    }
+}
+
+/// Where the printer was once it went to the print worker: nothing prints through it.
+struct HandedOver(crate::hw::PrinterKind);
+
+impl BadgePrinter for HandedOver {
+    fn kind(&self) -> crate::hw::PrinterKind {
+        self.0
+    }
+
+    fn print(&mut self, _now: crate::hw::Millis, _page: &crate::badge::Bitmap1) -> PrintOutcome {
+        PrintOutcome::NeedsAttention(crate::hw::PrinterProblem::Link(
+            "the printer belongs to the print worker".into(),
+        ))
     }
 }

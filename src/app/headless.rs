@@ -91,6 +91,9 @@ pub fn run(
                 screenshot(window, &path)?;
             }
         }
+        // Each step's prints and PIN checks are answered before the next step (the kiosk
+        // settles after every event already; this holds for any step added later too).
+        app.borrow_mut().settle(std::time::Duration::from_secs(120));
         if app.borrow_mut().take_dirty() {
             app.borrow().present(window);
         }

@@ -19,6 +19,7 @@
 //! age: the staff screen shows it, and one `registry-stale` alert goes out when it is older
 //! than allowed ([`crate::alerts::stale`]).
 
+mod background;
 pub mod console;
 pub mod devices;
 pub mod headless;
@@ -39,7 +40,6 @@ use crate::alerts::stale::{self, RegistryAge};
 use crate::badge::{self, Badge, BadgeLayout};
 use crate::config::Config;
 use crate::hw::sim::SimHardware;
-use crate::hw::PrintOutcome;
 use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
@@ -49,6 +49,7 @@ use crate::kiosk::{
 use crate::screening::Visitor;
 use crate::store::outbox::Record as OutboxRecord;
 use crate::store::{self, Store};
+use background::Background;
 pub use devices::Devices;
 use devices::Hardware;
 
@@ -84,6 +85,11 @@ pub struct KioskApp {
     /// Alerts and visit uploads queued in the store's outbox, and their delivery thread.
     outbox: crate::alerts::kiosk::KioskOutbox,
     hw: Hardware,
+    /// Printing and PIN checks, on their own threads: their answers come back as events.
+    background: Background,
+    /// Whether every event waits for the background work it started (scripts and tests:
+    /// deterministic), or the answers are picked up on later ticks (a window: never blocks).
+    settles: bool,
     school: String,
     /// Wall-clock time at kiosk time 0 of a scripted run: badges and audit lines need a date
     /// and a time.
@@ -125,6 +131,10 @@ pub struct KioskApp {
 /// How often an unplugged reader is opened again.
 const READER_RETRY_MS: Millis = 5_000;
 
+/// The longest a scripted step waits for its background jobs: a Brother may wait out its
+/// status and its print timeouts for a badge and a slip.
+const SETTLE_LIMIT: Duration = Duration::from_secs(120);
+
 /// Failed writes in a row that put the kiosk out of service ([`Fault::StoreFailing`]).
 const STORE_FAILURES: u32 = 3;
 
@@ -151,7 +161,9 @@ impl KioskApp {
     ) -> io::Result<KioskApp> {
         // The simulated printer is the configured model (a Brother QL with DK-1202 labels
         // unless the config names another), so its jobs are byte for byte the real ones.
-        let hw = SimHardware::new(out, config.hardware.printer.kind)?;
+        let mut hw = SimHardware::new(out, config.hardware.printer.kind)?;
+        hw.printer()
+            .set_delay(Duration::from_millis(config.hardware.printer.sim_delay_ms));
         let mut app = KioskApp::with(
             config,
             config.sim_staff_pins(),
@@ -181,9 +193,10 @@ impl KioskApp {
         config: &Config,
         staff: Vec<crate::config::StaffPin>,
         store: Option<Store>,
-        hw: Hardware,
+        mut hw: Hardware,
         epoch: OffsetDateTime,
     ) -> KioskApp {
+        let background = Background::start(hw.take_printer());
         let mut kiosk = Kiosk::new(Settings::new(config, staff));
         let store = store.map(std::sync::Arc::new);
         let outbox = crate::alerts::kiosk::KioskOutbox::start(config, store.as_ref());
@@ -198,6 +211,8 @@ impl KioskApp {
             store,
             outbox,
             hw,
+            background,
+            settles: true,
             school: config.school.name.clone(),
             epoch,
             system_clock: None,
@@ -566,6 +581,9 @@ impl KioskApp {
             self.frame(frame);
         }
         self.watch_reader();
+        while let Some(answer) = self.background.try_answer() {
+            self.dispatch(answer);
+        }
         while let Some(change) = self.hw.inputs().try_event() {
             // A press of the panic button and a door opening are events; their release is not.
             let pin = match change.input {
@@ -605,8 +623,46 @@ impl KioskApp {
         self.dispatch(Event::Scanned { result, today });
     }
 
-    /// Feeds one event in and carries out everything that follows from it.
+    /// Feeds one event in and carries out everything that follows from it; unless the kiosk
+    /// runs in the background ([`KioskApp::answer_later`]), waits for the printing and PIN
+    /// checks it started too.
     pub fn dispatch(&mut self, event: Event) {
+        self.feed(event);
+        if self.settles {
+            self.settle(SETTLE_LIMIT);
+        }
+    }
+
+    /// The window's way: background answers are picked up by [`KioskApp::poll_devices`] on
+    /// later ticks, so nothing slow ever runs in the UI loop.
+    pub fn answer_later(&mut self) {
+        self.settles = false;
+    }
+
+    /// Background jobs (prints, PIN checks) not answered yet.
+    pub fn background_pending(&self) -> usize {
+        self.background.pending()
+    }
+
+    /// Waits (at most `limit`) until no background job is pending, feeding each answer in as
+    /// it comes: what a script does after each step, so it reads the same every run.
+    pub fn settle(&mut self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while self.background.pending() > 0 {
+            match self.background.answer_by(deadline) {
+                Some(answer) => self.feed(answer),
+                None => {
+                    tracing::warn!(
+                        "{} background job(s) still pending after {limit:?}",
+                        self.background.pending()
+                    );
+                    return;
+                }
+            }
+        }
+    }
+
+    fn feed(&mut self, event: Event) {
         // Not every change shows as an effect (a digit on the PIN pad, "this is a match"):
         // the UI looks again after every event that is not a bare tick.
         self.dirty |= !matches!(event, Event::Tick);
@@ -733,17 +789,27 @@ impl KioskApp {
             Effect::CheckInvitation { token } => {
                 return Some(Event::InvitationChecked(self.check_invitation(&token)));
             }
-            Effect::PrintBadge(job) => {
-                let ok = self.print(&job);
-                return Some(Event::Printed {
-                    visit: job.visit,
-                    ok,
+            Effect::PrintBadge(job) => return self.print(&job),
+            Effect::PulseRelay { visit, ms } => {
+                let pulsed = self.hw.relay().pulse(self.now, Duration::from_millis(ms));
+                if let Err(e) = &pulsed {
+                    tracing::error!("door relay refused the pulse for visit {visit}: {e}");
+                }
+                return Some(Event::RelayPulsed {
+                    visit,
+                    ok: pulsed.is_ok(),
                 });
             }
-            Effect::PulseRelay { ms, .. } => {
-                if let Err(e) = self.hw.relay().pulse(self.now, Duration::from_millis(ms)) {
-                    tracing::error!("door relay: {e}");
-                }
+            Effect::CheckPin {
+                operator,
+                pin,
+                hashes,
+            } => {
+                // The digits live in the job only, and are wiped when it is done.
+                self.background.check_pin(move || Event::PinChecked {
+                    right: pin.verifies_any(&hashes),
+                    operator,
+                });
             }
             Effect::Lamp { on } => {
                 if let Err(e) = self.hw.lamp().set(self.now, on) {
@@ -807,13 +873,15 @@ impl KioskApp {
                 visit: visit.0,
             }),
             Effect::PrintSlip(slip) => {
-                let ok = self.print_slip(&slip);
-                return Some(Event::SlipPrinted { ok });
+                let page = self.slip_page(&slip);
+                self.background
+                    .print(self.now, vec![page], |ok| Event::SlipPrinted { ok });
             }
             Effect::LoadReport { days_back } => return Some(Event::Report(self.report(days_back))),
             Effect::PrintEvacuation => {
-                let ok = self.print_evacuation();
-                return Some(Event::EvacuationPrinted { ok });
+                let pages = self.evacuation_pages();
+                self.background
+                    .print(self.now, pages, |ok| Event::EvacuationPrinted { ok });
             }
             Effect::Audit(audit) => {
                 let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
@@ -859,7 +927,10 @@ impl KioskApp {
             .is_none_or(|store| store.badge_is_genuine(scanned))
     }
 
-    fn print(&mut self, job: &crate::kiosk::BadgeJob) -> bool {
+    /// Renders the badge (and the student's slip after it: both must print) here and hands
+    /// the pages to the print worker; [`Event::Printed`] comes back from there. A badge that
+    /// does not render is answered at once as not printed.
+    fn print(&mut self, job: &crate::kiosk::BadgeJob) -> Option<Event> {
         let at = self.wall_clock();
         let badge = Badge {
             school: self.school.clone(),
@@ -872,21 +943,20 @@ impl KioskApp {
             sign_out_token: self.sign_badge(&job.visit.sign_out_code(at.date())),
             photo: None,
         };
-        let label = self.hw.printer().kind().label();
+        let label = self.background.printer_kind().label();
+        let visit = job.visit;
         let page = match badge::render(&badge, &BadgeLayout::default(), label) {
             Ok(page) => page,
             Err(e) => {
-                tracing::error!("badge {}: {e}", job.visit);
-                return false;
+                tracing::error!("badge {visit}: {e}");
+                return Some(Event::Printed { visit, ok: false });
             }
         };
-        let badge_ok = matches!(
-            self.hw.printer().print(self.now, &page),
-            PrintOutcome::Printed
-        );
-        // The student's slip comes out right after the adult's badge; both must print.
-        let slip_ok = job.slip.as_ref().is_none_or(|slip| self.print_slip(slip));
-        badge_ok && slip_ok
+        let mut pages = vec![page];
+        pages.extend(job.slip.as_ref().map(|slip| self.slip_page(slip)));
+        self.background
+            .print(self.now, pages, move |ok| Event::Printed { visit, ok });
+        None
     }
 
     /// The summary of the day `days_back` days before today for the staff reports screen (no
@@ -972,8 +1042,8 @@ impl KioskApp {
         }
     }
 
-    /// Prints the evacuation list, one label after another; true when every label printed.
-    fn print_evacuation(&mut self) -> bool {
+    /// The evacuation list's labels: everyone in the building.
+    fn evacuation_pages(&self) -> Vec<crate::badge::Bitmap1> {
         let entries: Vec<badge::evacuation::Entry> = self
             .roster()
             .into_iter()
@@ -985,22 +1055,12 @@ impl KioskApp {
             })
             .collect();
         let at = self.wall_clock();
-        let label = self.hw.printer().kind().label();
-        let pages = badge::evacuation::render(
+        badge::evacuation::render(
             &self.school,
             PrimitiveDateTime::new(at.date(), at.time()),
             &entries,
-            label,
-        );
-        let mut ok = true;
-        for page in &pages {
-            // Keep printing after a failed label: a partial list beats none in an evacuation.
-            ok &= matches!(
-                self.hw.printer().print(self.now, page),
-                PrintOutcome::Printed
-            );
-        }
-        ok
+            self.background.printer_kind().label(),
+        )
     }
 
     fn wall_clock_text(&self) -> String {

@@ -6,7 +6,6 @@ use time::PrimitiveDateTime;
 
 use super::KioskApp;
 use crate::badge::slip::{self, SlipText};
-use crate::hw::PrintOutcome;
 use crate::kiosk::{Movement, PickupRefused, Slip, StudentChoice, StudentLookup, StudentMove};
 use crate::screening::normalise::PersonName;
 use crate::screening::Visitor;
@@ -126,20 +125,15 @@ impl KioskApp {
         }
     }
 
-    /// Prints a student's slip on the badge printer; true when it printed.
-    pub(super) fn print_slip(&mut self, slip: &Slip) -> bool {
+    /// A student's slip as the badge printer prints it.
+    pub(super) fn slip_page(&self, slip: &Slip) -> crate::badge::Bitmap1 {
         let at = self.wall_clock();
         let text = slip_text(
             slip,
             &self.school,
             PrimitiveDateTime::new(at.date(), at.time()),
         );
-        let label = self.hw.printer().kind().label();
-        let page = slip::render(&text, label);
-        matches!(
-            self.hw.printer().print(self.now, &page),
-            PrintOutcome::Printed
-        )
+        slip::render(&text, self.background.printer_kind().label())
     }
 
     fn time_text(&self, at_ms: crate::kiosk::Millis) -> String {

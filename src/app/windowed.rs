@@ -38,6 +38,9 @@ pub fn run(
     opened();
     let start = Instant::now();
     let clock = move || Millis::try_from(start.elapsed().as_millis()).unwrap_or(Millis::MAX);
+    let mut app = app;
+    // Prints and PIN checks answer on later ticks: the loop never waits for them.
+    app.answer_later();
     let app = Rc::new(RefCell::new(app));
     ui::set_school(&window, school);
     ui::select_language(app.borrow().kiosk().settings().language);

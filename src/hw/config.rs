@@ -119,6 +119,9 @@ pub struct PrinterConfig {
     pub status: bool,
     pub status_timeout_ms: u64,
     pub print_timeout_ms: u64,
+    /// `--sim` only: how long each simulated print takes (a Brother waiting out its status,
+    /// to rehearse a slow printer); real printers ignore it.
+    pub sim_delay_ms: u64,
 }
 
 impl Default for Hardware {
@@ -173,6 +176,7 @@ impl Default for PrinterConfig {
             status: true,
             status_timeout_ms: 2000,
             print_timeout_ms: 15000,
+            sim_delay_ms: 0,
         }
     }
 }
@@ -321,6 +325,12 @@ impl Hardware {
             return Err((
                 "hardware.printer.status_timeout_ms",
                 format!("{} is outside 100..=30000", printer.status_timeout_ms),
+            ));
+        }
+        if printer.sim_delay_ms > 120_000 {
+            return Err((
+                "hardware.printer.sim_delay_ms",
+                format!("{} is outside 0..=120000", printer.sim_delay_ms),
             ));
         }
         if !(1000..=120_000).contains(&printer.print_timeout_ms) {

@@ -216,6 +216,8 @@ pub struct SimPrinter {
     badges: PathBuf,
     jobs: JobDir,
     problem: Option<PrinterProblem>,
+    /// How long each print takes ([`SimPrinter::set_delay`]).
+    delay: std::time::Duration,
 }
 
 impl SimPrinter {
@@ -230,7 +232,14 @@ impl SimPrinter {
             badges,
             jobs: JobDir::create(&out.join("printer"))?,
             problem: None,
+            delay: std::time::Duration::ZERO,
         })
+    }
+
+    /// Makes every print take `delay` of real time (`[hardware.printer] sim_delay_ms`), as a
+    /// Brother waiting out its status does, to rehearse a slow printer.
+    pub fn set_delay(&mut self, delay: std::time::Duration) {
+        self.delay = delay;
     }
 
     /// Makes every print fail with `problem` until cleared with `None` (paper out, cover
@@ -264,6 +273,7 @@ impl BadgePrinter for SimPrinter {
     }
 
     fn print(&mut self, now: Millis, page: &Bitmap1) -> PrintOutcome {
+        std::thread::sleep(self.delay);
         if let Some(problem) = self.problem.clone() {
             return self.fail(now, problem);
         }
@@ -358,7 +368,8 @@ pub struct SimHardware {
     log: HardwareLog,
     relay: SimRelay,
     lamp: SimLamp,
-    printer: SimPrinter,
+    /// `None` once handed to a print worker ([`SimHardware::take_printer`]).
+    printer: Option<SimPrinter>,
     reader: SimReader,
     inputs: SimInputs,
 }
@@ -373,7 +384,7 @@ impl SimHardware {
         Ok(SimHardware {
             relay: SimRelay::new(log.clone()),
             lamp: SimLamp::new(log.clone()),
-            printer: SimPrinter::new(out, printer, log.clone())?,
+            printer: Some(SimPrinter::new(out, printer, log.clone())?),
             reader: SimReader::default(),
             inputs: SimInputs::default(),
             log,
@@ -388,8 +399,16 @@ impl SimHardware {
         &mut self.lamp
     }
 
+    /// The printer, unless it was handed to a print worker.
     pub fn printer(&mut self) -> &mut SimPrinter {
-        &mut self.printer
+        self.printer
+            .as_mut()
+            .expect("the simulated printer was handed to its print worker")
+    }
+
+    /// Hands the printer over to whoever prints from now on (the kiosk's print worker).
+    pub fn take_printer(&mut self) -> Option<SimPrinter> {
+        self.printer.take()
     }
 
     pub fn reader(&mut self) -> &mut SimReader {

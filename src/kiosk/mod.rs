@@ -527,6 +527,17 @@ pub enum Event {
     SlipPrinted {
         ok: bool,
     },
+    /// The answer to [`Effect::PulseRelay`]: whether the relay driver took the pulse (it
+    /// refuses one in a lockdown or while its watchdog has lapsed).
+    RelayPulsed {
+        visit: VisitId,
+        ok: bool,
+    },
+    /// The answer to [`Effect::CheckPin`]: whether the PIN typed is `operator`'s.
+    PinChecked {
+        operator: String,
+        right: bool,
+    },
     /// The answer to [`Effect::SaveVisit`]: whether the visit is in the store (and so on the
     /// evacuation list). Nothing prints and no door opens for a visit that is not.
     VisitSaved {
@@ -652,7 +663,7 @@ pub enum Effect {
     },
     /// Print this badge; answer with [`Event::Printed`].
     PrintBadge(BadgeJob),
-    /// Unlock the door for `ms`.
+    /// Unlock the door for `ms`; answer with [`Event::RelayPulsed`].
     PulseRelay {
         visit: VisitId,
         ms: Millis,
@@ -705,6 +716,13 @@ pub enum Effect {
     InvitationUsed {
         id: String,
         visit: VisitId,
+    },
+    /// Is `pin` the PIN of one of these argon2 `hashes` (`operator`'s)? Answer with
+    /// [`Event::PinChecked`]. Hashing is slow on purpose: the edge does it off the UI thread.
+    CheckPin {
+        operator: String,
+        pin: pin::Typed,
+        hashes: Vec<String>,
     },
 }
 
@@ -995,6 +1013,10 @@ pub struct Kiosk {
     pins: PinPad,
     pin_entry: String,
     pin_notice: PinNotice,
+    /// The operator whose PIN is being checked ([`Effect::CheckPin`]): further entries wait.
+    pin_checking: Option<String>,
+    /// The visit whose door pulse the relay has not answered yet ([`Event::RelayPulsed`]).
+    door_pending: Option<VisitId>,
     manual: ManualForm,
     lockdown: bool,
     /// Who is in the building, while the roster screen shows them.
@@ -1036,6 +1058,8 @@ impl Kiosk {
             operator: None,
             pin_entry: String::new(),
             pin_notice: PinNotice::None,
+            pin_checking: None,
+            door_pending: None,
             manual: ManualForm::default(),
             lockdown: false,
             roster: Vec::new(),
@@ -1206,6 +1230,8 @@ impl Kiosk {
             Event::StudentCard(number) => self.student_card(&mut out, &number),
             Event::PickupChecked { visit, result } => self.pickup_checked(&mut out, visit, result),
             Event::SlipPrinted { ok } => self.slip_printed(&mut out, ok),
+            Event::RelayPulsed { visit, ok } => self.relay_pulsed(&mut out, visit, ok),
+            Event::PinChecked { operator, right } => self.pin_checked(&mut out, &operator, right),
             Event::VisitSaved { visit, ok } => self.visit_saved(&mut out, visit, ok),
             Event::RecordsFailed => self.records_failed(&mut out),
             Event::Fault { fault, present } => self.fault(&mut out, fault, present),
@@ -1930,11 +1956,44 @@ impl Kiosk {
             self.go(out, Screen::FrontOffice);
             return;
         }
+        // "The door is open" only once the relay driver took the pulse.
+        self.door_pending = Some(visit);
         out.push(Effect::PulseRelay {
             visit,
             ms: self.settings.door_unlock_ms,
         });
-        self.go(out, Screen::DoorOpen);
+    }
+
+    /// The relay answered a pulse: the visitor waiting for it sees the door open, or goes to
+    /// the front office when it was refused (staff alerted, audited).
+    fn relay_pulsed(&mut self, out: &mut Out, visit: VisitId, ok: bool) {
+        let waiting = self.door_pending == Some(visit) && self.screen == Screen::Printing;
+        if self.door_pending == Some(visit) {
+            self.door_pending = None;
+        }
+        if !ok {
+            let mut audit = self.audit(out, "door-failed");
+            audit.visit = Some(visit);
+            out.push(Effect::Audit(audit));
+            out.push(Effect::QueueAlert(self.alert(
+                out,
+                "door-failed",
+                Some(visit),
+            )));
+            if let StaffNotice::ResponderIn { visit: v, door } = &mut self.notice {
+                *door &= *v != visit;
+            }
+        }
+        if waiting {
+            self.go(
+                out,
+                if ok {
+                    Screen::DoorOpen
+                } else {
+                    Screen::FrontOffice
+                },
+            );
+        }
     }
 
     // ---- staff -------------------------------------------------------------------------
@@ -1956,12 +2015,48 @@ impl Kiosk {
         }
     }
 
+    /// The PIN typed goes to the edge to be checked against the operator's hashes, unless the
+    /// operator is locked out (then it is not even checked) or a check is under way.
     fn enter_pin(&mut self, out: &mut Out) {
-        let pin = std::mem::take(&mut self.pin_entry);
+        let typed = pin::Typed::new(std::mem::take(&mut self.pin_entry));
         let Some(operator) = self.pin_operator.clone() else {
             return; // the name comes first
         };
-        let attempt = self.pins.try_pin(&operator, &pin, out.now);
+        if self.pin_checking.is_some() {
+            return;
+        }
+        if let Some(until) = self.pins.locked(&operator, out.now) {
+            return self.pin_attempt(out, &operator, Attempt::Locked { until });
+        }
+        if !typed.acceptable() {
+            // Too short or too long: wrong without hashing anything.
+            let attempt = self.pins.answer(&operator, false, out.now);
+            return self.pin_attempt(out, &operator, attempt);
+        }
+        self.pin_checking = Some(operator.clone());
+        out.push(Effect::CheckPin {
+            hashes: self.pins.hashes(&operator),
+            operator,
+            pin: typed,
+        });
+    }
+
+    /// The edge checked a PIN: counted against that operator whatever the screen shows now;
+    /// a right one logs in only while the PIN pad still waits for that operator.
+    fn pin_checked(&mut self, out: &mut Out, operator: &str, right: bool) {
+        if self.pin_checking.as_deref() == Some(operator) {
+            self.pin_checking = None;
+        }
+        let attempt = self.pins.answer(operator, right, out.now);
+        let waiting =
+            self.screen == Screen::StaffPin && self.pin_operator.as_deref() == Some(operator);
+        if matches!(attempt, Attempt::Accepted { .. }) && !waiting {
+            return; // the kiosk moved on (idle reset): nobody logs in unseen
+        }
+        self.pin_attempt(out, operator, attempt);
+    }
+
+    fn pin_attempt(&mut self, out: &mut Out, operator: &str, attempt: Attempt) {
         let (event, notice) = match &attempt {
             Attempt::Accepted { .. } => ("login", PinNotice::None),
             Attempt::Wrong { left } => ("login-failed", PinNotice::Wrong { left: *left }),
@@ -1972,7 +2067,7 @@ impl Kiosk {
         };
         self.pin_notice = notice;
         let mut audit = self.audit(out, event);
-        audit.operator = Some(operator.clone());
+        audit.operator = Some(operator.to_owned());
         out.push(Effect::Audit(audit));
         match attempt {
             Attempt::Accepted { operator } => {
@@ -1989,7 +2084,7 @@ impl Kiosk {
             }
             Attempt::LockedNow { .. } => {
                 let mut alert = self.alert(out, "pin-locked", None);
-                alert.operator = Some(operator);
+                alert.operator = Some(operator.to_owned());
                 out.push(Effect::QueueAlert(alert));
             }
             Attempt::Wrong { .. } | Attempt::Locked { .. } => {}
@@ -2341,6 +2436,8 @@ impl Kiosk {
         self.pin_entry.clear();
         self.pin_notice = PinNotice::None;
         self.pin_operator = None;
+        self.pin_checking = None;
+        self.door_pending = None;
         self.scan_failures = 0;
         self.set_language(out, self.settings.language);
         let home = if self.faults.is_empty() {

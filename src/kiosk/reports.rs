@@ -174,6 +174,14 @@ mod tests {
         ] {
             tap(&mut k, 0, label);
         }
+        // The edge checked the PIN (argon2, off the UI thread): it was right.
+        k.handle(
+            0,
+            Event::PinChecked {
+                operator: "demo".into(),
+                right: true,
+            },
+        );
         assert_eq!(k.screen(), Screen::StaffHome);
         k
     }

@@ -63,19 +63,42 @@ fn tap(k: &mut Kiosk, now: Millis, label: &str) -> Vec<Effect> {
     answer_saves(k, now, effects)
 }
 
-/// `effects` and what follows from answering each visit save in them as done.
-fn answer_saves(k: &mut Kiosk, now: Millis, mut effects: Vec<Effect>) -> Vec<Effect> {
-    let saves: Vec<VisitId> = effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::SaveVisit(v) => Some(v.visit),
-            _ => None,
-        })
-        .collect();
-    for visit in saves {
-        effects.extend(k.handle(now, Event::VisitSaved { visit, ok: true }));
+/// `effects` and what follows from answering each visit save as done, each PIN check as the
+/// edge would (argon2 here) and each door pulse as taken by the relay.
+fn answer_saves(k: &mut Kiosk, now: Millis, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut all = Vec::new();
+    let mut todo = effects;
+    while !todo.is_empty() {
+        let answers: Vec<Event> = todo.iter().filter_map(edge_answer).collect();
+        all.append(&mut todo);
+        for answer in answers {
+            todo.extend(k.handle(now, answer));
+        }
     }
-    effects
+    all
+}
+
+/// What the edge answers to a save, a PIN check or a pulse when all goes well.
+fn edge_answer(effect: &Effect) -> Option<Event> {
+    match effect {
+        Effect::SaveVisit(v) => Some(Event::VisitSaved {
+            visit: v.visit,
+            ok: true,
+        }),
+        Effect::CheckPin {
+            operator,
+            pin,
+            hashes,
+        } => Some(Event::PinChecked {
+            operator: operator.clone(),
+            right: pin.verifies_any(hashes),
+        }),
+        Effect::PulseRelay { visit, .. } => Some(Event::RelayPulsed {
+            visit: *visit,
+            ok: true,
+        }),
+        _ => None,
+    }
 }
 
 /// Scans the test visitor and answers the screening request with `candidates`.
@@ -158,7 +181,8 @@ fn finish_visit(k: &mut Kiosk, now: Millis, printed: bool) -> Vec<Effect> {
     let mut effects = tap(k, now, "purpose:visitor");
     effects.extend(tap(k, now, "destination:library"));
     let visit = badge_job(&effects).expect("a badge job").visit;
-    effects.extend(k.handle(now, Event::Printed { visit, ok: printed }));
+    let printed = k.handle(now, Event::Printed { visit, ok: printed });
+    effects.extend(answer_saves(k, now, printed));
     effects
 }
 
@@ -1234,7 +1258,8 @@ mod fail_secure {
                     Action::Panic => events.push(Event::Input(InputPin::Panic)),
                     Action::Type => events.push(Event::Typed("Ann 1980-01-01".into())),
                 }
-                for event in events {
+                let mut events = std::collections::VecDeque::from(events);
+                while let Some(event) = events.pop_front() {
                     let answered_clear = match &event {
                         Event::Screened { visit, result: Ok(c) } if c.is_empty() => Some(*visit),
                         _ => None,
@@ -1244,6 +1269,8 @@ mod fail_secure {
                         saved.insert(visit);
                     }
                     let effects = k.handle(now, event);
+                    // PIN checks and pulses are answered as the edge would.
+                    events.extend(effects.iter().filter(|e| !matches!(e, Effect::SaveVisit(_))).filter_map(edge_answer));
                     for effect in &effects {
                         match effect {
                             Effect::ScreenVisitor { visit, .. } => requested = Some(*visit),
@@ -1800,4 +1827,124 @@ fn a_stale_check_in_can_only_be_closed() {
     // A later scan is a new visitor, screened like anyone: nothing was admitted.
     let effects = k.handle(admit + 2, scan_id());
     assert!(effects.is_empty(), "the front-office screen takes no scans");
+}
+
+// ---- answers that come late or not at all ------------------------------------------------
+
+/// A cleared visitor on the printing screen; returns the visit.
+fn printing_visit(k: &mut Kiosk) -> VisitId {
+    scan_and_screen(k, 0, vec![]);
+    tap(k, 1, "purpose:visitor");
+    let effects = tap(k, 2, "destination:library");
+    badge_job(&effects).expect("a badge job").visit
+}
+
+#[test]
+fn a_late_print_answer_for_an_abandoned_visit_opens_nothing() {
+    let mut k = kiosk();
+    let visit = printing_visit(&mut k);
+    // The printer takes longer than the kiosk waits: the visit is abandoned.
+    k.handle(200_000, Event::Tick);
+    assert_eq!(k.screen(), Screen::Attract);
+    let effects = k.handle(200_100, Event::Printed { visit, ok: true });
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(k.screen(), Screen::Attract);
+    // Nor once the next visitor is printing.
+    let next = printing_visit(&mut k);
+    assert_ne!(next, visit);
+    let effects = k.handle(3, Event::Printed { visit, ok: true });
+    assert_eq!(relay_pulses(&effects), 0);
+    assert_eq!(k.screen(), Screen::Printing);
+}
+
+#[test]
+fn the_door_shows_open_only_once_the_relay_took_the_pulse() {
+    let mut k = kiosk();
+    let visit = printing_visit(&mut k);
+    let effects = k.handle(3, Event::Printed { visit, ok: true });
+    assert_eq!(relay_pulses(&effects), 1);
+    assert!(!effects.contains(&Effect::Show(Screen::DoorOpen)));
+    assert_eq!(k.screen(), Screen::Printing);
+    let effects = k.handle(3, Event::RelayPulsed { visit, ok: true });
+    assert_eq!(effects, vec![Effect::Show(Screen::DoorOpen)]);
+}
+
+#[test]
+fn a_refused_pulse_sends_the_visitor_to_the_office_with_an_alert() {
+    let mut k = kiosk();
+    let visit = printing_visit(&mut k);
+    k.handle(3, Event::Printed { visit, ok: true });
+    let effects = k.handle(3, Event::RelayPulsed { visit, ok: false });
+    assert_eq!(k.screen(), Screen::FrontOffice);
+    assert_eq!(alerts(&effects, "door-failed").len(), 1);
+    assert_eq!(audits(&effects, "door-failed")[0].visit, Some(visit));
+    assert!(effects.contains(&Effect::Lamp { on: true }));
+    // A late answer for another visit changes nothing.
+    let effects = k.handle(4, Event::RelayPulsed { visit, ok: true });
+    assert!(!effects.contains(&Effect::Show(Screen::DoorOpen)));
+}
+
+#[test]
+fn the_pin_is_checked_by_the_edge_and_never_shown() {
+    let mut k = kiosk();
+    let mut effects = tap(&mut k, 0, "staff");
+    for d in [
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ] {
+        effects.extend(k.handle(0, Event::Tap(Tap::from_label(d).unwrap())));
+    }
+    let check = effects
+        .iter()
+        .find(|e| matches!(e, Effect::CheckPin { .. }))
+        .expect("a PIN check");
+    assert!(!format!("{check:?}").contains("246810"), "{check:?}");
+    assert_eq!(k.operator(), None, "nobody is in before the answer");
+    // More entries wait for the answer.
+    assert!(!k
+        .handle(0, Event::Tap(Tap::PinEnter))
+        .iter()
+        .any(|e| matches!(e, Effect::CheckPin { .. })));
+    k.handle(
+        1,
+        Event::PinChecked {
+            operator: "demo".into(),
+            right: true,
+        },
+    );
+    assert_eq!(k.operator(), Some("demo"));
+    assert_eq!(k.screen(), Screen::StaffHome);
+}
+
+#[test]
+fn a_right_pin_answered_after_the_kiosk_moved_on_logs_nobody_in() {
+    let mut k = kiosk();
+    tap(&mut k, 0, "staff");
+    for d in [
+        "pin-2",
+        "pin-4",
+        "pin-6",
+        "pin-8",
+        "pin-1",
+        "pin-0",
+        "pin-enter",
+    ] {
+        k.handle(0, Event::Tap(Tap::from_label(d).unwrap()));
+    }
+    k.handle(200_000, Event::Tick);
+    assert_eq!(k.screen(), Screen::Attract);
+    k.handle(
+        200_001,
+        Event::PinChecked {
+            operator: "demo".into(),
+            right: true,
+        },
+    );
+    assert_eq!(k.operator(), None);
+    assert_eq!(k.screen(), Screen::Attract);
 }

@@ -133,6 +133,12 @@ fn an_allowed_pickup_records_alerts_prints_badge_and_slip_then_opens_the_door() 
     );
     let effects = k.handle(70, Event::Printed { visit, ok: true });
     assert_eq!(relay_pulses(&effects), 1);
+    assert_eq!(
+        k.screen(),
+        Screen::Printing,
+        "the door shows open once the relay took it"
+    );
+    k.handle(70, Event::RelayPulsed { visit, ok: true });
     assert_eq!(k.screen(), Screen::DoorOpen);
 }
 
