@@ -38,7 +38,7 @@ fn bad_hardware_keys_are_named() {
             "hardware.lamp.pin",
         ),
         (
-            "[hardware.relay]\npin = 60\npolarity = \"active-high\"\n",
+            "[hardware]\ngpio = \"rppal\"\n[hardware.relay]\npin = 60\npolarity = \"active-high\"\n",
             "hardware.relay.pin",
         ),
         (

@@ -90,6 +90,17 @@ fn kiosk(events: &[Event], flags: Vec<Candidate>) -> Kiosk {
                         visit: visit.visit,
                         ok: true,
                     }),
+                    vestibule::kiosk::Effect::PulseRelay { visit, .. } => {
+                        queue.push(Event::RelayPulsed { visit, ok: true })
+                    }
+                    vestibule::kiosk::Effect::CheckPin {
+                        operator,
+                        pin,
+                        hashes,
+                    } => queue.push(Event::PinChecked {
+                        operator,
+                        right: pin.verifies_any(&hashes),
+                    }),
                     vestibule::kiosk::Effect::PrintBadge(job) => queue.push(Event::Printed {
                         visit: job.visit,
                         ok: true,
