@@ -253,10 +253,7 @@ impl KioskApp {
     /// down starts a lockdown. No database: out of service.
     fn resume(&mut self) {
         let Some(store) = self.store.clone() else {
-            return self.dispatch(Event::Fault {
-                fault: Fault::NoDatabase,
-                present: true,
-            });
+            return self.report_fault(Fault::NoDatabase, true);
         };
         let saved = match store.kiosk_state() {
             Ok(Some(value)) => match serde_json::from_value::<Durable>(value) {
@@ -307,10 +304,7 @@ impl KioskApp {
             if self.hw.reader().gone() {
                 tracing::warn!("the ID reader went away");
                 self.reader_tried_at = Some(self.now);
-                self.dispatch(Event::Fault {
-                    fault: Fault::ReaderGone,
-                    present: true,
-                });
+                self.report_fault(Fault::ReaderGone, true);
             }
             return;
         }
@@ -322,10 +316,7 @@ impl KioskApp {
         }
         self.reader_tried_at = Some(self.now);
         match self.hw.reopen_reader() {
-            Ok(()) => self.dispatch(Event::Fault {
-                fault: Fault::ReaderGone,
-                present: false,
-            }),
+            Ok(()) => self.report_fault(Fault::ReaderGone, false),
             Err(e) => tracing::debug!("{e}"),
         }
     }
@@ -333,17 +324,20 @@ impl KioskApp {
     /// Out of service while the clock reads earlier than this build ([`Fault::ClockWrong`]).
     fn watch_clock(&mut self) {
         let wrong = !clock_plausible(self.wall_clock().unix_timestamp(), BUILT_UNIX);
-        if wrong != self.kiosk.faults().contains(&Fault::ClockWrong) {
-            if wrong {
-                tracing::warn!(
-                    "the clock reads {}: earlier than this build",
-                    self.wall_clock()
-                );
-            }
-            self.dispatch(Event::Fault {
-                fault: Fault::ClockWrong,
-                present: wrong,
-            });
+        if wrong && !self.kiosk.faults().contains(&Fault::ClockWrong) {
+            tracing::warn!(
+                "the clock reads {}: earlier than this build",
+                self.wall_clock()
+            );
+        }
+        self.report_fault(Fault::ClockWrong, wrong);
+    }
+
+    /// Tells the flow a fault began or ended, when that changes anything (a fault already
+    /// known is not an event: no dispatch, no write).
+    fn report_fault(&mut self, fault: Fault, present: bool) {
+        if present != self.kiosk.faults().contains(&fault) {
+            self.dispatch(Event::Fault { fault, present });
         }
     }
 
@@ -483,12 +477,7 @@ impl KioskApp {
                 true
             }
         };
-        if missing != self.kiosk.faults().contains(&Fault::NoRegistry) {
-            self.dispatch(Event::Fault {
-                fault: Fault::NoRegistry,
-                present: missing,
-            });
-        }
+        self.report_fault(Fault::NoRegistry, missing);
     }
 
     /// While writes fail, try one (the durable state) each minute: back in service once the
@@ -500,10 +489,7 @@ impl KioskApp {
         let state = self.state_record(&self.kiosk.durable());
         if self.outbox.commit(store, vec![state]).is_ok() {
             self.write_failures = 0;
-            self.dispatch(Event::Fault {
-                fault: Fault::StoreFailing,
-                present: false,
-            });
+            self.report_fault(Fault::StoreFailing, false);
         }
     }
 

@@ -1868,25 +1868,15 @@ impl Kiosk {
         if present == self.faults.contains(&fault) {
             return;
         }
-        let mut audit = self.audit(
-            out,
-            if present {
-                "out-of-service"
-            } else {
-                "back-in-service"
-            },
-        );
+        let event = if present {
+            "out-of-service"
+        } else {
+            "back-in-service"
+        };
+        let mut audit = self.audit(out, event);
         audit.outcome = Some(fault.code());
         out.push(Effect::Audit(audit));
-        let mut alert = self.alert(
-            out,
-            if present {
-                "out-of-service"
-            } else {
-                "back-in-service"
-            },
-            None,
-        );
+        let mut alert = self.alert(out, event, None);
         alert.reason = Some(fault.code().into());
         out.push(Effect::QueueAlert(alert));
         if present {
