@@ -3,11 +3,12 @@
 //! real redb file, simulated hardware) the way someone trying to get in would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
+mod kiosk_support;
+use kiosk_support::{alerts, audits, hardware, stderr, tap, vestibule};
 
 /// MICHAEL JOHN SAMPLE JR, born 1986-06-06: on the registry below.
 const SAMPLE: &str = include_str!("fixtures/aamva/v10-va-annex-d.txt");
@@ -194,56 +195,14 @@ fn token(out: &Output) -> String {
         .to_owned()
 }
 
-fn vestibule(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("VESTIBULE_DB")
-        .env_remove("VESTIBULE_CONFIG")
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) -> Output {
     let out = vestibule(args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     out
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn count(out: &Path, device: &str, action: &str) -> usize {
-    lines(&out.join("hardware.jsonl"))
-        .iter()
-        .filter(|l| l["device"] == device && l["action"] == action)
-        .count()
-}
-
-fn audits(out: &Path, event: &str) -> Vec<Value> {
-    lines(&out.join("audit.jsonl"))
-        .into_iter()
-        .filter(|l| l["event"] == event)
-        .collect()
-}
-
-fn alerts(out: &Path, kind: &str) -> Vec<Value> {
-    lines(&out.join("alerts.jsonl"))
-        .into_iter()
-        .filter(|l| l["kind"] == kind)
-        .collect()
-}
-
-fn tap(label: &str) -> Value {
-    json!({ "tap": label })
+    hardware(out, device, action).len()
 }
 
 fn scan(payload: &str) -> Value {

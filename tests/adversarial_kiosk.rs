@@ -5,9 +5,12 @@
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::{json, Value};
+
+mod kiosk_support;
+use kiosk_support::{alerts, audits, hardware, lines, stderr, tap, vestibule};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
 
@@ -86,52 +89,6 @@ impl Lobby {
         assert!(output.status.success(), "{name}: {}", stderr(&output));
         out
     }
-}
-
-fn vestibule(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("VESTIBULE_DB")
-        .env_remove("VESTIBULE_CONFIG")
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn hardware(out: &Path, device: &str, action: &str) -> Vec<Value> {
-    lines(&out.join("hardware.jsonl"))
-        .into_iter()
-        .filter(|l| l["device"] == device && l["action"] == action)
-        .collect()
-}
-
-fn audits(out: &Path, event: &str) -> Vec<Value> {
-    lines(&out.join("audit.jsonl"))
-        .into_iter()
-        .filter(|l| l["event"] == event)
-        .collect()
-}
-
-fn alerts(out: &Path, kind: &str) -> Vec<Value> {
-    lines(&out.join("alerts.jsonl"))
-        .into_iter()
-        .filter(|l| l["kind"] == kind)
-        .collect()
-}
-
-fn tap(label: &str) -> Value {
-    json!({ "tap": label })
 }
 
 fn taps(labels: &[&str]) -> Vec<Value> {
