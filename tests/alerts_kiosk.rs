@@ -95,7 +95,7 @@ fn a_flag_and_a_staff_decision_reach_the_webhook_and_visits_reach_the_district()
     for name in ["SAMPLE", "MICHAEL", "MORGAN", "Morgan", "1986-06-06"] {
         assert!(!stderr.contains(name), "personal data in the log: {stderr}");
     }
-    // alerts.jsonl stays (contracts.md section 5)
+    // alerts.jsonl stays (docs/scripted-kiosk.md)
     let jsonl = std::fs::read_to_string(out.join("alerts.jsonl")).unwrap();
     assert_eq!(jsonl.lines().count(), 2, "{jsonl}");
 

@@ -1,4 +1,4 @@
-//! contracts.md, for the commands of the foundation: `id parse`, `config example|check`, and
+//! docs/interfaces.md, for the commands of the foundation: `id parse`, `config example|check`, and
 //! the promise every command keeps (exit 0 / exit 2 with one line on stderr, never a panic).
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! `vestibule registry keygen | publish` (contracts.md section 6), district side: the files a
+//! `vestibule registry keygen | publish` (docs/feed.md), district side: the files a
 //! feed directory holds, checked by reading them back with the library.
 
 mod feed_support;

@@ -1,4 +1,4 @@
-//! `vestibule registry sync` (contracts.md section 6), kiosk side, against a real HTTPS server
+//! `vestibule registry sync` (docs/feed.md), kiosk side, against a real HTTPS server
 //! on loopback: a good sync and a delta install; a tampered, truncated, replayed or wrongly
 //! signed release, a server certified by another CA, a server that is down: each refused in one
 //! line, exit 2, with the registry installed before still answering. A download cut mid-way

@@ -1,4 +1,4 @@
-//! `vestibule kiosk --sim --headless` end to end (contracts.md section 5): the real binary, the
+//! `vestibule kiosk --sim --headless` end to end (docs/scripted-kiosk.md): the real binary, the
 //! real UI on the software renderer, a real redb registry and watchlist, simulated hardware.
 
 use std::path::{Path, PathBuf};

@@ -126,7 +126,7 @@ fn a_custody_entry_with_a_student_id_blocks_that_student_only() {
 fn a_custody_entry_without_a_student_id_blocks_every_student() {
     let dir = tempfile::tempdir().unwrap();
     let store = sample_store(dir.path());
-    // The contracts.md section 3 file, no new column: behaves as before and blocks everyone.
+    // The docs/interfaces.md file, no new column: behaves as before and blocks everyone.
     let csv = format!("{HEADER}\nW-1,custody,GARCIA,ANA,,,F,alert,\n");
     store.import_watchlist(csv.as_bytes()).unwrap();
     let ana = adult("ANA", "", "GARCIA");

@@ -1,7 +1,7 @@
 //! The simulated reader's console for `vestibule kiosk --sim` in a window: a developer or a
 //! district evaluating Vestibule has no scanner, so each line typed on standard input stands
 //! for one: the path of a scan file (e.g. `samples/scans/aamva-v10-mo.txt`) or one event of
-//! the scripted kiosk (contracts.md section 5: `{"scan":"..."}`, `{"gpio":"panic"}`,
+//! the scripted kiosk (docs/scripted-kiosk.md: `{"scan":"..."}`, `{"gpio":"panic"}`,
 //! `{"tap":"staff"}`, `{"type":"..."}`). Lines are read on their own thread and handed to the
 //! UI loop through a channel.
 

@@ -3,7 +3,7 @@
 //! printed, the relay and lamp, alerts, visits and audit lines, and answers that come back
 //! (screening and print results) fed in again at once.
 //!
-//! - [`script`]: the JSON-lines script of `vestibule kiosk --headless` (contracts.md section 5).
+//! - [`script`]: the JSON-lines script of `vestibule kiosk --headless` (docs/scripted-kiosk.md).
 //! - [`headless`]: runs a script against the real UI on the software renderer.
 //! - [`windowed`]: the kiosk in a real window (desktop or Pi, per the build's backend).
 //! - [`console`]: simulated scans typed on standard input, for the window without a reader.

@@ -1,4 +1,4 @@
-//! The scripted kiosk's events (contracts.md section 5), one JSON object a line:
+//! The scripted kiosk's events (docs/scripted-kiosk.md), one JSON object a line:
 //! `{"scan":"..."}`, `{"tap":"<label>"}`, `{"type":"..."}`, `{"gpio":"panic"|"door-open"}`,
 //! `{"wait_ms":N}`, `{"screenshot":"<name>"}`. The whole script is read before anything runs,
 //! so an unknown event or label stops it with nothing written.

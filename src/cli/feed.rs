@@ -1,6 +1,6 @@
-//! `vestibule registry keygen | publish | sync`: the signed registry feed (contracts.md
-//! section 6, extended by `publish --revocations`). The work is in `vestibule::feed`; this
-//! turns arguments into calls and prints.
+//! `vestibule registry keygen | publish | sync`: the signed registry feed (docs/feed.md,
+//! extended by `publish --revocations`). The work is in `vestibule::feed`; this turns arguments
+//! into calls and prints.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -42,7 +42,7 @@ pub struct PublishArgs {
     pub valid_days: u32,
     #[command(flatten)]
     pub bad: super::BadRowArgs,
-    /// The registry CSV v1 (contracts.md section 2).
+    /// The registry CSV v1 (docs/interfaces.md).
     pub file: PathBuf,
 }
 

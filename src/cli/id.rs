@@ -1,4 +1,4 @@
-//! `vestibule id parse` (contracts.md section 1).
+//! `vestibule id parse` (docs/interfaces.md).
 
 use std::io::{Read, Write};
 
@@ -8,7 +8,7 @@ use vestibule::identity::{self, Scan};
 
 use super::Refusal;
 
-/// contracts.md section 1: the JSON `vestibule id parse` prints.
+/// docs/interfaces.md: the JSON `vestibule id parse` prints.
 #[derive(Serialize)]
 struct ParsedScan<'a> {
     document: &'a str,

@@ -1,6 +1,6 @@
-//! `vestibule kiosk`: the kiosk itself, on simulated hardware so far (`--sim`): in a window
-//! (a build with `--features desktop` or `pi`), or scripted and headless (contracts.md
-//! section 5): `vestibule kiosk --sim --headless --events FILE --out DIR [--db PATH]`.
+//! `vestibule kiosk`: the kiosk itself, on the devices `[hardware]` names, on simulated ones in a
+//! window (`--sim`, a build with `--features desktop` or `pi`), or scripted and headless
+//! (docs/scripted-kiosk.md): `vestibule kiosk --sim --headless --events FILE --out DIR [--db PATH]`.
 
 use std::path::{Path, PathBuf};
 

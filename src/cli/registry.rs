@@ -1,4 +1,4 @@
-//! `vestibule registry import | synth | bench` (contracts.md section 2, issue 3).
+//! `vestibule registry import | synth | bench` (docs/interfaces.md).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -28,7 +28,7 @@ pub enum RegistryCommand {
         db: DbArg,
         #[command(flatten)]
         bad: BadRowArgs,
-        /// One row per name (primary and aliases), see contracts.md section 2.
+        /// One row per name (primary and aliases), see docs/interfaces.md.
         file: PathBuf,
     },
     /// Write a realistic synthetic registry CSV (for demos, tests and benchmarks).

@@ -1,4 +1,4 @@
-//! `vestibule screen` (contracts.md section 4) and `vestibule decision` (staff decisions).
+//! `vestibule screen` (docs/interfaces.md) and `vestibule decision` (staff decisions).
 
 use std::path::PathBuf;
 
@@ -79,7 +79,7 @@ fn parse_sex(text: &str) -> Result<Sex, String> {
     }
 }
 
-/// One line of `screen --batch` output (contracts.md section 4).
+/// One line of `screen --batch` output (docs/interfaces.md).
 #[derive(Serialize)]
 struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,4 +1,4 @@
-//! `vestibule watchlist import` (contracts.md section 3).
+//! `vestibule watchlist import` (docs/interfaces.md).
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! The signed registry feed (contracts.md section 6): the district publishes, kiosks sync.
+//! The signed registry feed (docs/feed.md): the district publishes, kiosks sync.
 //!
 //! - [`keys`]: Ed25519 signing keys (`registry keygen`) and the public key kiosks are given.
 //! - [`manifest`]: what a feed directory offers (serial, snapshot, delta, their SHA-256),

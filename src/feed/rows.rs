@@ -1,6 +1,6 @@
 //! The canonical snapshot CSV and deltas over it.
 //!
-//! A snapshot is the registry CSV v1 (contracts.md section 2) rewritten in one canonical form:
+//! A snapshot is the registry CSV v1 (docs/interfaces.md) rewritten in one canonical form:
 //! the [`COLUMNS`] in that order, values trimmed, `\n` line ends, quoting only where needed, and
 //! the rows sorted by `record_id` (a person's rows together, in the order the district gave
 //! them). Canonical bytes are what let a kiosk rebuild the next snapshot from the one it has

@@ -76,7 +76,7 @@ impl Identity {
     }
 }
 
-/// Which kind of document the scan came from; the spelling is the one of contracts.md section 1.
+/// Which kind of document the scan came from; the spelling is the one of docs/interfaces.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocumentKind {
     #[serde(rename = "aamva")]

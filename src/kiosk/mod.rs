@@ -363,7 +363,7 @@ pub enum Key {
 pub const KEYBOARD_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789-'";
 
 impl Tap {
-    /// The accessible label of the element this tap comes from (contracts.md section 5 fixes
+    /// The accessible label of the element this tap comes from (docs/scripted-kiosk.md fixes
     /// some of these; the rest are listed in the README).
     pub fn label(&self) -> String {
         match self {

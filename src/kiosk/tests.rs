@@ -1087,7 +1087,7 @@ fn labels_round_trip() {
     for tap in taps {
         assert_eq!(Tap::from_label(&tap.label()), Some(tap.clone()), "{tap:?}");
     }
-    // The labels contracts.md section 5 fixes.
+    // The labels docs/scripted-kiosk.md fixes.
     for label in [
         "staff",
         "pin-0",

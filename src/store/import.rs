@@ -1,4 +1,4 @@
-//! Registry and watchlist imports (contracts.md sections 2 and 3).
+//! Registry and watchlist imports (docs/interfaces.md).
 //!
 //! Streaming: rows go to redb as they are read; memory holds only the index under construction
 //! (the vocabulary and 12 bytes per name term) and the set of record ids seen. Atomic: all of it
@@ -121,7 +121,7 @@ impl RowProblem {
     }
 }
 
-/// The registry CSV columns every file must have (contracts.md section 2).
+/// The registry CSV columns every file must have (docs/interfaces.md).
 pub(crate) const REGISTRY_REQUIRED: &[&str] = &[
     "record_id",
     "name_kind",
@@ -392,7 +392,7 @@ impl Quarantine {
 pub const REGISTRY_IMPORTED_AT: &str = "registry_imported_unix";
 
 impl Store {
-    /// Replaces the whole registry with the CSV in `input` (contracts.md section 2).
+    /// Replaces the whole registry with the CSV in `input` (docs/interfaces.md).
     ///
     /// One pass writes each row as it is read. Aliases whose primary row comes later in the file
     /// are remembered by row id only and completed in a second pass inside the same transaction
@@ -571,7 +571,7 @@ impl Store {
         Ok(summary)
     }
 
-    /// Replaces every watchlist with the CSV in `input` (contracts.md section 3).
+    /// Replaces every watchlist with the CSV in `input` (docs/interfaces.md).
     pub fn import_watchlist(&self, input: impl Read) -> Result<ImportSummary, StoreError> {
         let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
         let columns = Columns::read(&mut csv, WATCHLIST_REQUIRED)?;

@@ -2,7 +2,7 @@
 //! index, and the decisions staff made.
 //!
 //! - [`schema`]: table definitions, the schema version and the migration hook.
-//! - [`import`]: registry and watchlist CSV imports (contracts.md sections 2-3): streaming,
+//! - [`import`]: registry and watchlist CSV imports (docs/interfaces.md): streaming,
 //!   atomic, a malformed row names its line and changes nothing.
 //! - [`redb_index`]: the screening index read straight from redb tables ([`RedbIndex`]).
 //! - [`decisions`]: remembered "not a match" decisions, and their audit trail.

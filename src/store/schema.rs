@@ -221,7 +221,7 @@ fn migrate_neighbours_1_to_2(write: &redb::WriteTransaction) -> Result<(), Store
     Ok(())
 }
 
-/// The staff-facing columns of contracts.md section 2, in their stored order.
+/// The staff-facing columns of docs/interfaces.md, in their stored order.
 pub const DETAIL_COLUMNS: &[&str] = &[
     "jurisdiction",
     "race",

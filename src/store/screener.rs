@@ -39,8 +39,8 @@ pub struct Flag {
     pub candidate: Candidate,
     /// Watchlist entries only: which list, `alert` or `deny`, and the school's note.
     pub watchlist: Option<WatchlistEntry>,
-    /// Registry records only: the staff-facing columns the registry filled in (contracts.md
-    /// section 2: jurisdiction, race, height, weight, hair, eyes, city, offense, photo, updated).
+    /// Registry records only: the staff-facing columns the registry filled in (docs/interfaces.md:
+    /// jurisdiction, race, height, weight, hair, eyes, city, offense, photo, updated).
     pub details: Vec<(&'static str, String)>,
 }
 
