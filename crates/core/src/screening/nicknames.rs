@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use super::normalise::fold;
 
-const NICKNAMES_CSV: &str = include_str!("../../data/nicknames.csv");
+const NICKNAMES_CSV: &str = include_str!("../../../../data/nicknames.csv");
 
 struct Table {
     /// formal name -> its nicknames
