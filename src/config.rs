@@ -1123,7 +1123,8 @@ watchdog_ms = 2000
 # "active-low" says which level energises the relay or lamp, or means pressed / door open.
 # An active-low relay board also needs `locked_level = "high"`: the pin level that keeps the
 # door locked, stated so that a wrong wiring is caught here (the firmware holds the pin there
-# from power-on, see kiosk-image/provision).
+# from power-on, see kiosk-image/provision). With "cdev" a pin may also name its line on the
+# chip, `line = "GPIO17"`: the kiosk then refuses to start unless that line is `pin`.
 [hardware.relay]
 pin = 17
 polarity = "active-high"

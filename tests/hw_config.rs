@@ -64,6 +64,37 @@ fn bad_hardware_keys_are_named() {
 }
 
 #[test]
+fn a_pin_may_also_name_its_line_on_the_chip() {
+    let config = load(
+        "[hardware.relay]\npin = 17\nline = \"GPIO17\"\npolarity = \"active-high\"\n\
+         [hardware.panic_button]\npin = 22\nline = \"GPIO22\"\npolarity = \"active-low\"\n\
+         debounce_ms = 30\n",
+    )
+    .unwrap();
+    assert_eq!(config.hardware.relay.pin, 17);
+    assert_eq!(config.hardware.relay.line.as_deref(), Some("GPIO17"));
+    assert_eq!(config.hardware.panic_button.line.as_deref(), Some("GPIO22"));
+    assert_eq!(config.hardware.lamp.line, None);
+    for (toml, key, reason) in [
+        (
+            "[hardware.relay]\npin = 17\nline = \" \"\npolarity = \"active-high\"\n",
+            "hardware.relay.line",
+            "must name a line",
+        ),
+        (
+            "[hardware]\ngpio = \"rppal\"\n[hardware.door_sensor]\npin = 23\nline = \"GPIO23\"\n\
+             polarity = \"active-low\"\ndebounce_ms = 50\n",
+            "hardware.door_sensor.line",
+            "cdev",
+        ),
+    ] {
+        let err = load(toml).unwrap_err();
+        assert_eq!(err.key, key, "{toml}: {err}");
+        assert!(err.to_string().contains(reason), "{err}");
+    }
+}
+
+#[test]
 fn the_same_pin_twice_is_refused_only_when_pins_are_used() {
     let toml = "[hardware.lamp]\npin = 17\npolarity = \"active-high\"\n";
     assert!(load(toml).is_err());

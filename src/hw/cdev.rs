@@ -92,14 +92,26 @@ pub fn find_chip(spec: &str) -> Result<(PathBuf, String), DeviceError> {
 /// Opens the relay, lamp and inputs on the configured chip.
 pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
     let (chip, chip_name) = find_chip(&config.chip)?;
-    let relay_pin = output(&chip, &chip_name, &config.relay, "vestibule-door")?;
+    let relay_pin = output(
+        &chip,
+        &chip_name,
+        &config.relay,
+        "vestibule-door",
+        "hardware.relay",
+    )?;
     let relay = DoorRelay::new(relay_pin, config.relay.polarity).map_err(|e| {
         DeviceError::new(
             format!("door relay ({chip_name} line {})", config.relay.pin),
             e,
         )
     })?;
-    let lamp_pin = output(&chip, &chip_name, &config.lamp, "vestibule-lamp")?;
+    let lamp_pin = output(
+        &chip,
+        &chip_name,
+        &config.lamp,
+        "vestibule-lamp",
+        "hardware.lamp",
+    )?;
     let lamp = IndicatorLamp::new(lamp_pin, config.lamp.polarity)
         .map_err(|e| DeviceError::new(format!("lamp ({chip_name} line {})", config.lamp.pin), e))?;
     let inputs = EdgeInputs::start(
@@ -125,8 +137,58 @@ pub fn open(config: &Hardware) -> Result<Gpio, DeviceError> {
 /// fall back to an input with its pull (the relay board's pull must mean locked).
 pub fn lock_relay(config: &Hardware) -> Result<String, DeviceError> {
     let (chip, chip_name) = find_chip(&config.chip)?;
-    drop(output(&chip, &chip_name, &config.relay, "vestibule-door")?);
+    drop(output(
+        &chip,
+        &chip_name,
+        &config.relay,
+        "vestibule-door",
+        "hardware.relay",
+    )?);
     Ok(format!("{chip_name} line {}", config.relay.pin))
+}
+
+/// The line to request: `pin`, after checking that the chip names it `line` when a name is
+/// configured. A name on another line, or on none, is refused rather than followed: the
+/// firmware's `gpio=` setting holds line `pin` locked from power-on, so the kiosk must drive
+/// that same line.
+pub fn line_offset(
+    chip: &Path,
+    chip_name: &str,
+    key: &str,
+    pin: u32,
+    line: Option<&str>,
+) -> Result<u32, DeviceError> {
+    let Some(name) = line else { return Ok(pin) };
+    let what = format!("{key} `{name}` ({chip_name})");
+    let chip = gpiocdev::Chip::from_path(chip).map_err(|e| DeviceError::new(&what, e))?;
+    let lines = chip
+        .info()
+        .map_err(|e| DeviceError::new(&what, e))?
+        .num_lines;
+    let mut named = None;
+    for offset in 0..lines {
+        let info = chip
+            .line_info(offset)
+            .map_err(|e| DeviceError::new(&what, e))?;
+        if info.name == name {
+            named = Some(offset);
+            break;
+        }
+    }
+    match named {
+        Some(offset) if offset == pin => Ok(pin),
+        Some(offset) => Err(DeviceError::new(
+            what,
+            format!(
+                "that is line {offset}, not line {pin} (its `pin`, the line the firmware holds \
+                 locked): make pin and line name the same line"
+            ),
+        )),
+        None => Err(DeviceError::new(
+            what,
+            format!("no line of its {lines} has that name"),
+        )),
+    }
 }
 
 fn level_value(level: Level) -> Value {
@@ -142,13 +204,15 @@ fn output(
     chip_name: &str,
     pin: &OutputConfig,
     consumer: &str,
+    key: &str,
 ) -> Result<CdevOutput, DeviceError> {
-    let device = format!("{consumer} ({chip_name} line {})", pin.pin);
+    let offset = line_offset(chip, chip_name, key, pin.pin, pin.line.as_deref())?;
+    let device = format!("{consumer} ({chip_name} line {offset})");
     // Requested at the off level: the line is never "on", not even for the request's instant.
     let request = Request::builder()
         .on_chip(chip)
         .with_consumer(consumer)
-        .with_line(pin.pin)
+        .with_line(offset)
         .as_output(level_value(pin.off_level()))
         .request()
         .map_err(|e| DeviceError::new(&device, e))?;
@@ -234,7 +298,12 @@ impl Watcher {
         kind: InputKind,
         pin: &InputConfig,
     ) -> Result<Self, DeviceError> {
-        let device = format!("{} input ({chip_name} line {})", kind.id(), pin.pin);
+        let key = match kind {
+            InputKind::Panic => "hardware.panic_button",
+            InputKind::DoorPosition => "hardware.door_sensor",
+        };
+        let offset = line_offset(chip, chip_name, key, pin.pin, pin.line.as_deref())?;
+        let device = format!("{} input ({chip_name} line {offset})", kind.id());
         let debounce = Duration::from_millis(pin.debounce_ms);
         // Biased towards "not pressed / door closed", so an unplugged contact reads idle and a
         // contact to ground (active-low) needs no resistor of its own.
@@ -246,7 +315,7 @@ impl Watcher {
         builder
             .on_chip(chip)
             .with_consumer(format!("vestibule-{}", kind.id()))
-            .with_line(pin.pin)
+            .with_line(offset)
             .as_input()
             .with_bias(bias)
             .with_edge_detection(EdgeDetection::BothEdges);
@@ -261,7 +330,7 @@ impl Watcher {
                 let request = Request::builder()
                     .on_chip(chip)
                     .with_consumer(format!("vestibule-{}", kind.id()))
-                    .with_line(pin.pin)
+                    .with_line(offset)
                     .as_input()
                     .with_bias(bias)
                     .request()
@@ -271,7 +340,7 @@ impl Watcher {
         };
         let mut watcher = Watcher {
             request,
-            line: pin.pin,
+            line: offset,
             kind,
             polarity: pin.polarity,
             polled: None,

@@ -51,6 +51,11 @@ pub struct Hardware {
 pub struct OutputConfig {
     /// BCM number on a Pi; line offset on `chip` for `cdev`.
     pub pin: u32,
+    /// The line's name on `chip` (`cdev` only), e.g. `GPIO17`: the kiosk opens the line of
+    /// that name and refuses to start unless it is line `pin` (the one the firmware's `gpio=`
+    /// line holds locked), so a config naming a line cannot drive another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
     /// `active-high` or `active-low` (many relay boards).
     pub polarity: Polarity,
     /// The pin level that keeps the door locked (`low` / `high`). Required for an active-low
@@ -85,6 +90,9 @@ impl OutputConfig {
 pub struct InputConfig {
     /// BCM number on a Pi; line offset on `chip` for `cdev`. Pulled up on a Pi.
     pub pin: u32,
+    /// The line's name on `chip` (`cdev` only), checked against `pin` as for outputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
     /// Which level means pressed / door open: `active-low` for a contact to ground.
     pub polarity: Polarity,
     /// Milliseconds a new level must hold before it counts.
@@ -132,21 +140,25 @@ impl Default for Hardware {
             watchdog_ms: 2000,
             relay: OutputConfig {
                 pin: 17,
+                line: None,
                 polarity: Polarity::ActiveHigh,
                 locked_level: None,
             },
             lamp: OutputConfig {
                 pin: 27,
+                line: None,
                 polarity: Polarity::ActiveHigh,
                 locked_level: None,
             },
             panic_button: InputConfig {
                 pin: 22,
+                line: None,
                 polarity: Polarity::ActiveLow,
                 debounce_ms: 30,
             },
             door_sensor: InputConfig {
                 pin: 23,
+                line: None,
                 polarity: Polarity::ActiveLow,
                 debounce_ms: 50,
             },
@@ -230,6 +242,27 @@ impl Hardware {
                 ("hardware.panic_button.pin", self.panic_button.pin),
                 ("hardware.door_sensor.pin", self.door_sensor.pin),
             ];
+            let lines = [
+                ("hardware.relay.line", &self.relay.line),
+                ("hardware.lamp.line", &self.lamp.line),
+                ("hardware.panic_button.line", &self.panic_button.line),
+                ("hardware.door_sensor.line", &self.door_sensor.line),
+            ];
+            for (key, line) in lines {
+                let Some(line) = line else { continue };
+                if line.trim().is_empty() {
+                    return Err((
+                        key,
+                        "must name a line (e.g. \"GPIO17\"), or be left out".into(),
+                    ));
+                }
+                if self.gpio == GpioBackend::Rppal {
+                    return Err((
+                        key,
+                        "line names need gpio = \"cdev\" (rppal knows BCM numbers only)".into(),
+                    ));
+                }
+            }
             for (i, (key, pin)) in pins.iter().enumerate() {
                 if self.gpio == GpioBackend::Rppal && *pin > 53 {
                     return Err((key, format!("BCM pin {pin} does not exist (0-53)")));
