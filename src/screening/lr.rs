@@ -35,8 +35,11 @@ use super::score::Subject;
 /// The most one field can say, in bits: a name no one else in a million rows carries still
 /// may be a typo of someone else's; a date of birth shared by nobody still may be misread.
 pub const FIELD_CAP: f64 = 10.0;
-/// Posterior log odds at or above which a row goes to staff (about 1 in 11).
-pub const THRESHOLD_BITS: f64 = -3.5;
+/// Posterior log odds at or above which a row goes to staff: even odds (probability 1/2).
+/// Set on the synthetic generator alone (`vestibule registry bench`, 200,000 people, seed 1:
+/// the lowest threshold of the sweep keeping clean visitors flagged at or under 0.5%) and only
+/// reported on the independent sets.
+pub const THRESHOLD_BITS: f64 = 0.0;
 
 /// Chance a true match agrees exactly on a name field.
 const M_EXACT: f64 = 0.9;
@@ -160,19 +163,21 @@ fn within_two_letters(a: &[u8], b: &[u8]) -> bool {
     if a.len().abs_diff(b.len()) > 2 {
         return false;
     }
-    let mut counts = [0i16; 256];
+    // folded names are A-Z (and the odd digit or space, counted together)
+    let bucket = |c: u8| usize::from(if c.is_ascii_uppercase() { c - b'A' } else { 26 });
+    let mut counts = [0i8; 27];
     for &c in a {
-        counts[usize::from(c)] += 1;
+        counts[bucket(c)] = counts[bucket(c)].saturating_add(1);
     }
     for &c in b {
-        counts[usize::from(c)] -= 1;
+        counts[bucket(c)] = counts[bucket(c)].saturating_sub(1);
     }
-    let (mut more, mut fewer) = (0, 0);
+    let (mut more, mut fewer) = (0i32, 0i32);
     for n in counts {
         if n > 0 {
-            more += n;
+            more += i32::from(n);
         } else {
-            fewer -= n;
+            fewer -= i32::from(n);
         }
     }
     more.max(fewer) <= 2
@@ -503,7 +508,7 @@ mod tests {
     }
 
     const DOB: Option<Date> = Some(date!(1975 - 03 - 07));
-    const ROWS: u32 = 1_800_000;
+    const ROWS: u32 = 200_000;
 
     fn weigh_it(v: &Subject, r: &Subject) -> Weighed {
         weigh(v, r, ROWS, &mut share)
@@ -557,6 +562,10 @@ mod tests {
             Some(Level::TwoEdits)
         );
         assert_eq!(level("SMITH", "JONES", false), None);
-        assert_eq!(level("SCHMIDT", "SHMIT", false), Some(Level::Phonetic));
+        assert_eq!(level("KATHERINE", "KATHRYN", true), Some(Level::Phonetic));
+        assert_eq!(
+            level("SCHWARZENEGGER", "SCHWARZNEGER", false),
+            Some(Level::TwoEdits)
+        );
     }
 }
