@@ -134,7 +134,7 @@ fn level(a: &str, b: &str, given: bool) -> Option<Level> {
         } else {
             Level::OneEditInitial
         })
-    } else if a.len().min(b.len()) >= 5 && edits_within_two(a.as_bytes(), b.as_bytes()) {
+    } else if a.len().min(b.len()) >= 5 && edits_within_two(a, b) {
         Some(Level::TwoEdits)
     } else {
         phonetic(a, b)
@@ -184,31 +184,8 @@ fn within_two_letters(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Optimal string alignment distance <= 2 (adjacent transpositions count one).
-fn edits_within_two(a: &[u8], b: &[u8]) -> bool {
-    if a.len().abs_diff(b.len()) > 2 {
-        return false;
-    }
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=m {
-        d[0][j] = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m] <= 2
+fn edits_within_two(a: &str, b: &str) -> bool {
+    a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) <= 2
 }
 
 /// The weight of one name field and its level, or `None` when either side is empty.
