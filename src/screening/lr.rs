@@ -17,13 +17,14 @@
 //! How the parameters were set: the `m` values are the rates at which the synthetic generator
 //! ([`super::synth`]) and the record-linkage literature put each slip (about 90% of true
 //! matches agree exactly on a field; nicknames, one-edit typos, transposed and off-by-one dates
-//! each a few percent); the level prices and [`THRESHOLD_BITS`] were then set on the synthetic
-//! generator alone (`vestibule registry bench`, seed 1, 100,000 people) and only REPORTED on the
-//! independent sets (Splink's historical figures, OpenSanctions' negatives), never tuned there.
-//! No EM yet: see README "Speed and accuracy".
+//! each a few percent); `u` is the value's share of the registry's rows. [`THRESHOLD_BITS`] was
+//! then set on the synthetic generator alone (`vestibule registry bench`, seed 1, 200,000
+//! people, its threshold sweep) and only REPORTED on the independent sets (corrupted copies,
+//! Splink's historical figures, OpenSanctions' negatives), never tuned there. No EM yet: see
+//! the README, "Weighed evidence and data we did not make".
 //!
-//! This score runs beside the points of [`super::score`] (which still decides the flag) until
-//! it is measured on every set; `vestibule registry bench` prints both.
+//! This score runs beside the points of [`super::score`] (which still decide the flag): it did
+//! not measure at least as well on every set.
 
 use time::Date;
 

@@ -8,6 +8,8 @@
 //! - [`dob`]: date-of-birth classes and the dates a visitor's date reaches.
 //! - [`index`]: the index trait, the builder used by imports, and an in-memory index.
 //! - [`score`]: per-field points, reasons, the one [`THRESHOLD`]; KeepnTrack's scheme beside it.
+//! - [`lr`]: the weighed evidence (likelihood ratios by how rare a value is), measured beside
+//!   [`score`] through [`screen_weighed`].
 //! - [`synth`]: synthetic registries and the variant classes used by the benchmark.
 //!
 //! How a visitor is screened ([`screen`]):
