@@ -635,3 +635,33 @@ fn a_short_first_name_with_a_letter_lost_is_still_found() {
         vec!["MO-0012"]
     );
 }
+
+#[test]
+fn staff_read_the_weighed_evidence_in_words_and_as_a_chance() {
+    let f = Fixture::new();
+    // first and last name the other way round, the date of birth right
+    let out = f.run(&[
+        "screen",
+        "--db",
+        f.db(),
+        "--last",
+        "ANDREW",
+        "--first",
+        "KOWALSKI",
+        "--dob",
+        "1983-12-05",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("MO-0011") && l.contains('%'))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("same date of birth"), "{line}");
+    assert!(
+        line.contains("first and last name the other way round"),
+        "{line}"
+    );
+    let chance: f64 = line.trim().split('%').next().unwrap().parse().unwrap();
+    assert!(chance > 50.0, "{line}");
+}

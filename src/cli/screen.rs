@@ -122,10 +122,8 @@ pub fn run(args: ScreenArgs, config: Option<&std::path::Path>) -> Result<(), Ref
     if let Some(batch) = &args.batch {
         return run_batch(&screener, batch);
     }
-    let flags = screener.screen(
-        &args.person.required_visitor()?,
-        args.person.doc4.as_deref(),
-    )?;
+    let visitor = args.person.required_visitor()?;
+    let flags = screener.screen(&visitor, args.person.doc4.as_deref())?;
     if args.json {
         println!(
             "{}",
@@ -136,8 +134,27 @@ pub fn run(args: ScreenArgs, config: Option<&std::path::Path>) -> Result<(), Ref
         );
     } else {
         print_table(&flags);
+        print_weighed(&screener.screen_weighed(&visitor)?);
     }
     Ok(())
+}
+
+/// The weighed evidence (issue 19), measured beside the score that decides: each record at or
+/// above its threshold with the chance it is this visitor and why, in words.
+fn print_weighed(weighed: &[(Source, String, vestibule::screening::lr::Weighed)]) {
+    if weighed.is_empty() {
+        return;
+    }
+    println!("weighed evidence (beside the score; it does not decide the flag):");
+    for (source, record_id, evidence) in weighed {
+        println!(
+            "{:>5.1}%  {:<10} {:<14} {}",
+            100.0 * evidence.probability(),
+            source.as_str(),
+            record_id,
+            evidence.words.join(", ")
+        );
+    }
 }
 
 fn print_table(flags: &[Flag]) {

@@ -18,6 +18,7 @@ use std::io::Read;
 
 use redb::{ReadableTable, WriteTransaction};
 
+use super::redb_index::TERM_ROWS;
 use super::schema::{
     self, RegistryExtras, DELETIONS, DELETIONS_V1, META, POSTINGS, REGISTRY_DETAILS_V1,
     REGISTRY_ROWS, TERMS, TERM_TEXT_V1, WATCHLIST,
@@ -424,6 +425,7 @@ impl Store {
         write.delete_table(POSTINGS)?;
         write.delete_table(REGISTRY_DETAILS_V1)?;
         write.delete_table(TERMS)?;
+        write.delete_table(TERM_ROWS)?;
         write.delete_table(TERM_TEXT_V1)?;
         write.delete_table(DELETIONS_V1)?;
 
@@ -707,9 +709,15 @@ fn write_index(write: &WriteTransaction, builder: IndexBuilder) -> Result<u64, S
     }
     {
         let mut postings = write.open_table(POSTINGS)?;
+        // each name's frequency beside its postings: the weighed score reads it per query
+        let mut frequencies = write.open_table(TERM_ROWS)?;
         for (term, blob) in built.posting_lists() {
             postings.insert(term, blob.as_slice())?;
+            if !index::is_block(&built.terms[term as usize]) {
+                frequencies.insert(term, (blob.len() / index::POSTING_BYTES) as u32)?;
+            }
         }
     }
-    Ok(built.terms.len() as u64)
+    // the vocabulary of names; the blocking keys stored beside them are not names
+    Ok(built.terms.iter().filter(|t| !index::is_block(t)).count() as u64)
 }

@@ -1,17 +1,26 @@
 //! [`RegistryIndex`] read straight from the redb tables of one read transaction (a consistent
 //! snapshot: an import committing meanwhile is not seen until the next transaction).
 
-use redb::{ReadOnlyTable, ReadTransaction};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTableMetadata, TableDefinition};
 
 use super::schema::{self, RegistryExtras, DELETIONS, POSTINGS, REGISTRY_ROWS, TERMS};
 use super::StoreError;
 use crate::screening::{index, NameRow, RegistryIndex, RowId, TermId};
+
+/// Term id -> how many name rows carry it (its posting length), written by the import beside
+/// the postings so the weighed score ([`crate::screening::lr`]) reads a name's frequency
+/// without reading its postings. A file imported before this table existed has none; the
+/// frequency is then read from the postings' length (same answer, slower).
+pub const TERM_ROWS: TableDefinition<u32, u32> = TableDefinition::new("index_term_rows");
 
 pub struct RedbIndex {
     terms: ReadOnlyTable<&'static str, u32>,
     deletions: ReadOnlyTable<u64, &'static [u8]>,
     postings: ReadOnlyTable<u32, &'static [u8]>,
     rows: ReadOnlyTable<u32, &'static [u8]>,
+    /// Name rows in this snapshot, counted once at open.
+    row_count: u32,
+    frequencies: Option<ReadOnlyTable<u32, u32>>,
 }
 
 impl RedbIndex {
@@ -22,7 +31,15 @@ impl RedbIndex {
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
+        let row_count = u32::try_from(rows.len()?).unwrap_or(u32::MAX);
+        let frequencies = match read.open_table(TERM_ROWS) {
+            Ok(table) => Some(table),
+            Err(redb::TableError::TableDoesNotExist(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
         Ok(Some(RedbIndex {
+            row_count,
+            frequencies,
             terms: read.open_table(TERMS)?,
             deletions: read.open_table(DELETIONS)?,
             postings: read.open_table(POSTINGS)?,
@@ -61,6 +78,21 @@ impl RegistryIndex for RedbIndex {
             .rows
             .get(row)?
             .and_then(|bytes| schema::decode_name(bytes.value())))
+    }
+
+    fn row_count(&self) -> Result<u32, StoreError> {
+        Ok(self.row_count)
+    }
+
+    fn term_rows(&self, term: TermId) -> Result<u32, StoreError> {
+        if let Some(table) = &self.frequencies {
+            return Ok(table.get(term)?.map_or(0, |v| v.value()));
+        }
+        let mut count = 0;
+        self.with_postings(term, &mut |blob| {
+            count = (blob.len() / index::POSTING_BYTES) as u32
+        })?;
+        Ok(count)
     }
 }
 

@@ -7,6 +7,7 @@ use super::decisions::Remembered;
 use super::redb_index::RedbIndex;
 use super::schema::{self, WATCHLIST};
 use super::{Store, StoreError};
+use crate::screening::RegistryIndex;
 use crate::screening::{self, Candidate, MemoryIndex, Visitor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -163,6 +164,63 @@ impl Screener {
         });
         flags.sort_by(|a, b| screening::best_first(&a.candidate, &b.candidate));
         Ok(flags)
+    }
+
+    /// The records the weighed evidence ([`screening::lr`]) puts at or above its threshold, in
+    /// the registry and the watchlists, as `(source, record id, evidence)`. Measured beside
+    /// [`Screener::screen`] by `vestibule registry bench`; staff decisions are not applied.
+    pub fn screen_weighed(
+        &self,
+        visitor: &Visitor,
+    ) -> Result<Vec<(Source, String, screening::lr::Weighed)>, StoreError> {
+        self.screen_weighed_above(visitor, screening::lr::THRESHOLD_BITS)
+    }
+
+    /// [`Screener::screen_weighed`] keeping every record at or above `floor` bits: for the
+    /// benchmark, to see where the one threshold belongs.
+    pub fn screen_weighed_above(
+        &self,
+        visitor: &Visitor,
+        floor: f64,
+    ) -> Result<Vec<(Source, String, screening::lr::Weighed)>, StoreError> {
+        let mut out = Vec::new();
+        if let Some(registry) = &self.registry {
+            let total = registry.row_count()?;
+            let mut shares: std::collections::HashMap<String, f64> = Default::default();
+            let mut error = None;
+            let small = total <= screening::SMALL_LIST;
+            let mut share = |term: &str| {
+                if small {
+                    return screening::UNWEIGHED_SHARE;
+                }
+                *shares.entry(term.to_owned()).or_insert_with(|| {
+                    match screening::term_rows(registry, term) {
+                        Ok(count) => f64::from(count.max(1)) / f64::from(total.max(1)),
+                        Err(e) => {
+                            error = Some(e);
+                            1.0
+                        }
+                    }
+                })
+            };
+            let found = screening::screen_weighed_by(registry, visitor, &mut share, floor)?;
+            if let Some(e) = error {
+                return Err(e);
+            }
+            for (_, row, weighed) in found {
+                out.push((Source::Registry, row.record_id, weighed));
+            }
+        }
+        // A school's list is weighed as if each of its names were a common one: its entries
+        // are often undated, so a name is all there is, and one name agreeing with a
+        // registry-rare name must not flag every visitor who shares it (measured: one clean
+        // visitor in ten, by 400 entries, when weighed by the registry's frequencies).
+        let mut share = |_: &str| screening::UNWEIGHED_SHARE;
+        let Ok(watched) = screening::screen_weighed_by(&self.watchlist, visitor, &mut share, floor);
+        for (_, row, weighed) in watched {
+            out.push((Source::Watchlist, row.record_id, weighed));
+        }
+        Ok(out)
     }
 }
 

@@ -16,7 +16,7 @@ use std::fmt;
 use time::Date;
 
 use super::dob::{self, DobKey};
-use super::normalise::{deletion_keys, stable_hash, PersonName};
+use super::normalise::{deletion_keys, soundex, stable_hash, PersonName};
 use crate::identity::Sex;
 
 pub type TermId = u32;
@@ -41,6 +41,17 @@ pub trait RegistryIndex {
     /// Calls `visit` with the packed postings of `term` (see [`POSTING_BYTES`]), if it has any.
     fn with_postings(&self, term: TermId, visit: &mut dyn FnMut(&[u8])) -> Result<(), Self::Error>;
     fn row(&self, row: RowId) -> Result<Option<NameRow>, Self::Error>;
+    /// How many name rows carry `term` (its posting length): the term's frequency, which
+    /// weighs how much an agreement on it says ([`super::lr`]).
+    fn term_rows(&self, term: TermId) -> Result<u32, Self::Error> {
+        let mut count = 0;
+        self.with_postings(term, &mut |blob| {
+            count = (blob.len() / POSTING_BYTES) as u32
+        })?;
+        Ok(count)
+    }
+    /// How many name rows the list has (the prior of [`super::lr`]).
+    fn row_count(&self) -> Result<u32, Self::Error>;
 }
 
 /// One name of a registered person or one watchlist entry, as imported.
@@ -151,6 +162,51 @@ fn read_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(word)
 }
 
+/// Blocking keys of the weighed score ([`super::lr`]), stored as terms of their own whose
+/// postings, like every term's, are sorted by date of birth. They begin with a control
+/// character, which no folded name carries, so a visitor's name never looks one up by chance.
+/// - `\u{1}` + birth year + an initial: "date of birth and first initial", read only at the
+///   visitor's exact date (both names mangled beyond one edit, the date right);
+/// - `\u{2}` + birth year + Soundex of the surname: "sounds like the surname, born that year"
+///   (a respelled surname, the date near).
+pub const BLOCK_DOB_INITIAL: char = '\u{1}';
+pub const BLOCK_PHONETIC_YEAR: char = '\u{2}';
+/// Present in the vocabulary of every index built with the blocking keys: an index without it
+/// (imported by an older version) is read without them.
+pub const BLOCKS_MARKER: &str = "\u{0}blocks-1";
+
+/// The date-of-birth-and-initial key (see [`BLOCK_DOB_INITIAL`]).
+pub fn dob_initial_key(year: i32, initial: u8) -> String {
+    format!("{BLOCK_DOB_INITIAL}{year}{}", char::from(initial))
+}
+
+/// The phonetic-surname-and-year key (see [`BLOCK_PHONETIC_YEAR`]).
+pub fn phonetic_year_key(year: i32, surname_code: &str) -> String {
+    format!("{BLOCK_PHONETIC_YEAR}{year}{surname_code}")
+}
+
+/// Whether a vocabulary term is a blocking key rather than a name.
+pub fn is_block(term: &str) -> bool {
+    term.as_bytes().first().is_some_and(|b| *b < b' ')
+}
+
+/// The blocking keys of one name row (none without a date of birth: undated rows are reached
+/// through their names).
+pub fn block_terms(name: &PersonName, dob: Option<Date>) -> Vec<String> {
+    let Some(dob) = dob else {
+        return Vec::new();
+    };
+    let mut keys = Vec::new();
+    if let Some(&initial) = name.first.glued.as_bytes().first() {
+        keys.push(dob_initial_key(dob.year(), initial));
+    }
+    let code = soundex(&name.last.glued);
+    if !code.is_empty() {
+        keys.push(phonetic_year_key(dob.year(), &code));
+    }
+    keys
+}
+
 /// Collects index terms row by row; [`IndexBuilder::finish`] sorts them into the three structures.
 /// Memory: the vocabulary plus 12 bytes per (row, term), about 70 MB for 1.8 million rows.
 #[derive(Default)]
@@ -162,8 +218,8 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     pub fn add(&mut self, row: RowId, name: &PersonName, dob: Option<Date>) {
-        let dob = dob::key(dob);
-        for term in name.index_terms() {
+        let key = dob::key(dob);
+        for term in name.index_terms().into_iter().chain(block_terms(name, dob)) {
             let id = match self.vocabulary.get(&term) {
                 Some(&id) => id,
                 None => {
@@ -174,11 +230,14 @@ impl IndexBuilder {
                     id
                 }
             };
-            self.postings.push((id, dob, row));
+            self.postings.push((id, key, row));
         }
     }
 
     pub fn finish(mut self) -> BuiltIndex {
+        if !self.vocabulary.contains_key(BLOCKS_MARKER) {
+            self.terms.push(BLOCKS_MARKER.to_owned());
+        }
         drop(self.vocabulary);
         self.postings.sort_unstable();
         BuiltIndex {
@@ -201,6 +260,9 @@ impl BuiltIndex {
         let mut keys = Vec::with_capacity(self.terms.len() * 6);
         for (id, term) in self.terms.iter().enumerate() {
             let id = id as TermId;
+            if is_block(term) {
+                continue;
+            }
             keys.extend(deletion_keys(term).iter().map(|k| (stable_hash(k), id)));
         }
         keys.sort_unstable();
@@ -296,6 +358,10 @@ impl RegistryIndex for MemoryIndex {
 
     fn row(&self, row: RowId) -> Result<Option<NameRow>, Self::Error> {
         Ok(self.rows.get(row as usize).cloned())
+    }
+
+    fn row_count(&self) -> Result<u32, Self::Error> {
+        Ok(self.rows.len() as u32)
     }
 }
 

@@ -8,6 +8,8 @@
 //! - [`dob`]: date-of-birth classes and the dates a visitor's date reaches.
 //! - [`index`]: the index trait, the builder used by imports, and an in-memory index.
 //! - [`score`]: per-field points, reasons, the one [`THRESHOLD`]; KeepnTrack's scheme beside it.
+//! - [`lr`]: the weighed evidence (likelihood ratios by how rare a value is), measured beside
+//!   [`score`] through [`screen_weighed`].
 //! - [`synth`]: synthetic registries and the variant classes used by the benchmark.
 //!
 //! How a visitor is screened ([`screen`]):
@@ -23,6 +25,7 @@
 
 pub mod dob;
 pub mod index;
+pub mod lr;
 pub mod nicknames;
 pub mod normalise;
 pub mod score;
@@ -99,6 +102,9 @@ pub struct Candidate {
 const LAST: u8 = 1;
 const FIRST: u8 = 2;
 const MIDDLE: u8 = 4;
+/// Not a name field: the row carries exactly the visitor's date of birth.
+const SAME_DOB: u8 = 8;
+const NAMES: u8 = LAST | FIRST | MIDDLE;
 
 /// A name as lists print it: `LAST, FIRST MIDDLE SUFFIX` (the given names that exist).
 pub fn listed_name(last: &str, first: &str, middle: &str, suffix: &str) -> String {
@@ -188,6 +194,181 @@ pub fn candidate_rows<I: RegistryIndex>(
     index: &I,
     subject: &Subject,
 ) -> Result<Vec<RowId>, I::Error> {
+    rows_reached(index, subject, false)
+}
+
+/// Every row the weighed evidence of [`lr`] may bring to its threshold, and the best weighed
+/// row of each record at or above it, best first. Runs beside [`screen`] (which decides the
+/// flag) until it is measured on every set.
+pub fn screen_weighed<I: RegistryIndex>(
+    index: &I,
+    visitor: &Visitor,
+) -> Result<Vec<(RowId, NameRow, lr::Weighed)>, I::Error> {
+    screen_weighed_above(index, visitor, lr::THRESHOLD_BITS)
+}
+
+/// [`screen_weighed`] keeping every record at or above `floor` bits (to measure where the
+/// threshold belongs).
+pub fn screen_weighed_above<I: RegistryIndex>(
+    index: &I,
+    visitor: &Visitor,
+    floor: f64,
+) -> Result<Vec<(RowId, NameRow, lr::Weighed)>, I::Error> {
+    let total = index.row_count()?;
+    let mut shares: HashMap<String, f64> = HashMap::new();
+    let mut error = None;
+    let small = total <= SMALL_LIST;
+    let mut share = |term: &str| -> f64 {
+        if small {
+            // a few hundred names say nothing about how common a name is: each is weighed as
+            // a common one (the store weighs a school's list by the registry's frequencies)
+            return UNWEIGHED_SHARE;
+        }
+        if let Some(&s) = shares.get(term) {
+            return s;
+        }
+        let count = match term_rows(index, term) {
+            Ok(c) => c,
+            Err(e) => {
+                error = Some(e);
+                0
+            }
+        };
+        // a value the list never carries is as rare as one row of it
+        let s = f64::from(count.max(1)) / f64::from(total.max(1));
+        shares.insert(term.to_owned(), s);
+        s
+    };
+    let found = screen_weighed_by(index, visitor, &mut share, floor)?;
+    match error {
+        Some(e) => Err(e),
+        None => Ok(found),
+    }
+}
+
+/// How many name rows of `index` carry `term`.
+pub fn term_rows<I: RegistryIndex>(index: &I, term: &str) -> Result<u32, I::Error> {
+    match index.term_id(term)? {
+        Some(id) => index.term_rows(id),
+        None => Ok(0),
+    }
+}
+
+/// [`screen_weighed`] with the names' shares (`u`) given by the caller: the store weighs the
+/// registry by its own term frequencies and a school's short list as common names. Keeps the records at or above
+/// `floor` bits (the threshold; lower only to measure where the threshold should be).
+pub fn screen_weighed_by<I: RegistryIndex>(
+    index: &I,
+    visitor: &Visitor,
+    share: &mut dyn FnMut(&str) -> f64,
+    floor: f64,
+) -> Result<Vec<(RowId, NameRow, lr::Weighed)>, I::Error> {
+    let subject = visitor.subject();
+    let total = index.row_count()?;
+    // A school's own list (tens to hundreds of entries, often undated, typed by staff) is
+    // small enough to weigh every entry: the phonetic and two-edit levels of [`lr`] then find
+    // what no one-edit key would.
+    let rows = if total <= SMALL_LIST {
+        (0..total).collect()
+    } else {
+        let mut rows = rows_reached(index, &subject, true)?;
+        rows.extend(blocked_rows(index, &subject)?);
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    };
+    let mut best: HashMap<String, (RowId, NameRow, lr::Weighed)> = HashMap::new();
+    for row_id in rows {
+        let Some(row) = index.row(row_id)? else {
+            continue;
+        };
+        let record = Subject {
+            name: row.name(),
+            dob: row.dob,
+            sex: row.sex,
+        };
+        let weighed = lr::weigh(&subject, &record, total, share);
+        if weighed.bits < floor {
+            continue;
+        }
+        match best.get(&row.record_id) {
+            Some((_, _, kept)) if kept.bits >= weighed.bits => {}
+            _ => {
+                best.insert(row.record_id.clone(), (row_id, row, weighed));
+            }
+        }
+    }
+    let mut out: Vec<_> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        b.2.bits
+            .total_cmp(&a.2.bits)
+            .then_with(|| a.1.record_id.cmp(&b.1.record_id))
+    });
+    Ok(out)
+}
+
+/// Lists up to this many name rows are weighed whole by [`screen_weighed`] (a scan of a
+/// thousand rows costs well under a millisecond); larger ones are searched through the index.
+pub const SMALL_LIST: u32 = 1_000;
+/// The share of a name in a small list with no registry to weigh it by: one in a hundred.
+pub const UNWEIGHED_SHARE: f64 = 0.01;
+
+/// The rows the blocking keys of [`index::block_terms`] reach: the visitor's date of birth
+/// with the initial of any of their names (first and last read either way, a middle name as
+/// the name they go by), and a surname that sounds like theirs born within a year. Index
+/// lookups only; nothing when the index predates the keys or the visitor has no date.
+fn blocked_rows<I: RegistryIndex>(index: &I, subject: &Subject) -> Result<Vec<RowId>, I::Error> {
+    let mut rows = Vec::new();
+    let Some(dob) = subject.dob else {
+        return Ok(rows);
+    };
+    if index.term_id(index::BLOCKS_MARKER)?.is_none() {
+        return Ok(rows);
+    }
+    let name = &subject.name;
+    let mut initials: Vec<u8> = [&name.first, &name.last]
+        .into_iter()
+        .chain(name.middle.iter())
+        .filter_map(|form| form.glued.as_bytes().first().copied())
+        .collect();
+    initials.sort_unstable();
+    initials.dedup();
+    let exact = [dob::key(Some(dob))];
+    for initial in initials {
+        if let Some(term) = index.term_id(&index::dob_initial_key(dob.year(), initial))? {
+            index.with_postings(term, &mut |blob| {
+                index::postings_with_dob(blob, &exact, |row| rows.push(row))
+            })?;
+        }
+    }
+    let mut near = dob::near_keys(dob);
+    near.sort_unstable();
+    near.dedup();
+    let mut codes: Vec<String> = [&name.last, &name.first]
+        .into_iter()
+        .map(|form| normalise::soundex(&form.glued))
+        .filter(|code| !code.is_empty())
+        .collect();
+    codes.dedup();
+    for code in &codes {
+        for year in dob.year() - 1..=dob.year() + 1 {
+            if let Some(term) = index.term_id(&index::phonetic_year_key(year, code))? {
+                index.with_postings(term, &mut |blob| {
+                    index::postings_with_dob(blob, &near, |row| rows.push(row))
+                })?;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// `one_name_at_same_dob`: a row carrying exactly the visitor's date of birth needs only one of
+/// the visitor's names (the other missing, replaced or swapped); otherwise two.
+fn rows_reached<I: RegistryIndex>(
+    index: &I,
+    subject: &Subject,
+    one_name_at_same_dob: bool,
+) -> Result<Vec<RowId>, I::Error> {
     let name = &subject.name;
     let mut last_tokens = vec![name.last.glued.clone()];
     last_tokens.extend(name.last.parts.iter().cloned());
@@ -209,18 +390,26 @@ pub fn candidate_rows<I: RegistryIndex>(
     if let Some(dob) = subject.dob {
         let near = dob::near_keys(dob);
         let mut hits: HashMap<RowId, u8> = HashMap::new();
+        let exact = [dob::key(Some(dob))];
         for (field, terms) in &fields {
             for &term in terms {
                 index.with_postings(term, &mut |blob| {
                     index::postings_with_dob(blob, &near, |row| {
                         *hits.entry(row).or_default() |= field
                     });
+                    if one_name_at_same_dob {
+                        index::postings_with_dob(blob, &exact, |row| {
+                            *hits.entry(row).or_default() |= SAME_DOB
+                        });
+                    }
                 })?;
             }
         }
         rows.extend(
             hits.into_iter()
-                .filter(|(_, mask)| mask.count_ones() >= 2)
+                .filter(|(_, mask)| {
+                    (mask & NAMES).count_ones() >= 2 || (mask & SAME_DOB != 0 && mask & NAMES != 0)
+                })
                 .map(|(row, _)| row),
         );
     }
@@ -432,6 +621,86 @@ mod tests {
             vec!["MO-4"]
         );
         assert_eq!(flagged(&visitor("DELACRUZ", "ANA", "", None)), vec!["MO-2"]);
+    }
+
+    fn weighed(index: &MemoryIndex, v: &Visitor) -> Vec<String> {
+        let Ok(found) = screen_weighed(index, v);
+        found.into_iter().map(|(_, row, _)| row.record_id).collect()
+    }
+
+    /// More rows than [`SMALL_LIST`], so the index (not a scan) finds the candidates.
+    fn large_registry() -> MemoryIndex {
+        let mut rows = Vec::new();
+        for i in 0..1_500u32 {
+            let dob = Date::from_ordinal_date(1950 + (i % 40) as i32, 1 + (i % 365) as u16).ok();
+            rows.push(row(
+                &format!("F-{i}"),
+                false,
+                &format!("FILLER{}", (b'A' + (i % 26) as u8) as char),
+                &format!("NAME{}", (b'A' + (i / 26 % 26) as u8) as char),
+                "",
+                dob,
+            ));
+        }
+        rows.push(row(
+            "MO-7",
+            false,
+            "SCHWARZENEGGER",
+            "KATHERINE",
+            "",
+            Some(date!(1971 - 06 - 02)),
+        ));
+        MemoryIndex::new(rows)
+    }
+
+    #[test]
+    fn blocking_keys_reach_names_mangled_beyond_one_edit() {
+        let index = large_registry();
+        assert!(index.rows().len() as u32 > SMALL_LIST);
+        // both names two edits off, the date right: date of birth + first initial
+        let v = visitor(
+            "SCHWARTSENEGER",
+            "KATHRYNE",
+            "",
+            Some(date!(1971 - 06 - 02)),
+        );
+        assert!(candidate_rows(&index, &v.subject()).unwrap().is_empty());
+        assert_eq!(weighed(&index, &v), vec!["MO-7"]);
+        // a surname respelled, the date a year off: sounds-like surname + birth year
+        let v = visitor("SHWARZENEGER", "KATHERINE", "", Some(date!(1972 - 06 - 02)));
+        assert_eq!(weighed(&index, &v), vec!["MO-7"]);
+        // a stranger born that day is not flagged
+        let v = visitor("OKONKWO", "KEVIN", "", Some(date!(1971 - 06 - 02)));
+        assert!(weighed(&index, &v).is_empty());
+    }
+
+    #[test]
+    fn a_short_list_is_searched_by_sound_and_two_edits() {
+        let mut rows: Vec<NameRow> = (0..99u8)
+            .map(|i| {
+                let tag = format!("{}{}", (b'A' + i % 26) as char, (b'A' + i / 26) as char);
+                row(
+                    &format!("W-F{i}"),
+                    false,
+                    &format!("FILL{tag}"),
+                    &format!("ER{tag}"),
+                    "",
+                    None,
+                )
+            })
+            .collect();
+        rows.push(row("W-1", false, "SCHMIDT", "CATHERINE", "", None));
+        let list = MemoryIndex::new(rows);
+        for (last, first) in [
+            ("SHMIT", "CATHERINE"),
+            ("SCHMIDT", "KATHRINE"),
+            ("SCHMITT", "CATHRINE"),
+        ] {
+            let v = visitor(last, first, "", Some(date!(1980 - 01 - 01)));
+            assert_eq!(weighed(&list, &v), vec!["W-1"], "{last} {first}");
+        }
+        let v = visitor("SCHMIDT", "ROBERT", "", Some(date!(1980 - 01 - 01)));
+        assert!(weighed(&list, &v).is_empty());
     }
 
     #[test]

@@ -214,6 +214,50 @@ pub fn deletion_keys(term: &str) -> Vec<String> {
     keys
 }
 
+/// American Soundex of a folded name (`ROBERT` and `RUPERT` -> `R163`): a spelling-blind key
+/// for the phonetic blocks and the phonetic level of the weighed score, where respellings
+/// (`SCHMIDT` / `SHMIT`) are more than two edits apart. Empty for a name with no letters.
+pub fn soundex(term: &str) -> String {
+    soundex_code(term)
+        .map(|code| code.iter().map(|&b| char::from(b)).collect())
+        .unwrap_or_default()
+}
+
+/// [`soundex`] without an allocation (the weighed score compares many pairs per visitor).
+pub fn soundex_code(term: &str) -> Option<[u8; 4]> {
+    let code = |c: u8| match c {
+        b'B' | b'F' | b'P' | b'V' => b'1',
+        b'C' | b'G' | b'J' | b'K' | b'Q' | b'S' | b'X' | b'Z' => b'2',
+        b'D' | b'T' => b'3',
+        b'L' => b'4',
+        b'M' | b'N' => b'5',
+        b'R' => b'6',
+        // vowels separate equal codes; H and W do not
+        b'H' | b'W' => b'-',
+        _ => b'0',
+    };
+    let mut letters = term.bytes().filter(u8::is_ascii_uppercase);
+    let first = letters.next()?;
+    let mut out = [first, b'0', b'0', b'0'];
+    let mut len = 1;
+    let mut last = code(first);
+    for c in letters {
+        let k = code(c);
+        if k == b'-' {
+            continue;
+        }
+        if k != b'0' && k != last {
+            out[len] = k;
+            len += 1;
+            if len == 4 {
+                break;
+            }
+        }
+        last = k;
+    }
+    Some(out)
+}
+
 /// FNV-1a: a stable 64-bit hash for deletion keys stored on disk (std's hasher may change
 /// between Rust releases; a collision only costs a wasted comparison).
 pub fn stable_hash(text: &str) -> u64 {
@@ -228,6 +272,17 @@ pub fn stable_hash(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soundex_hears_respellings_alike() {
+        assert_eq!(soundex("ROBERT"), "R163");
+        assert_eq!(soundex("RUPERT"), "R163");
+        assert_eq!(soundex("ASHCRAFT"), "A261");
+        assert_eq!(soundex("TYMCZAK"), "T522");
+        assert_eq!(soundex("SCHMIDT"), soundex("SHMIT"));
+        assert_eq!(soundex("LEE"), "L000");
+        assert_eq!(soundex(""), "");
+    }
 
     #[test]
     fn folding_handles_case_accents_and_marks() {
