@@ -8,8 +8,9 @@
 //! - destination tapped -> badge rendered, encoded and handed to the (simulated) printer and
 //!   the relay pulsed;
 //! - invitation QR scanned -> badge printing: the token verified and checked against the
-//!   revocations, the visitor's "yes, that's me" tap, screening, the badge to the printer and
-//!   the relay (with `VESTIBULE_BENCH_DB`, against that registry);
+//!   revocations, the visitor's "yes, that's me" tap, the invited person's ID scanned and
+//!   matched, screening, the visit and the invitation's use committed, the badge to the
+//!   printer and the relay (with `VESTIBULE_BENCH_DB`, against that registry);
 //! - with `VESTIBULE_BENCH_IMPORT` naming a registry CSV as well (e.g. one `vestibule registry
 //!   synth --people 900000` wrote): the UI loop beside that import. The import replaces the
 //!   registry on a thread of the bench, as the hourly sync does, while visitors sign in as the
@@ -99,11 +100,12 @@ fn all(c: &mut Criterion) {
     let today = epoch.date();
     let invitation = vestibule::prereg::Invitation {
         id: vestibule::prereg::InvitationId(0x0123_4567_89ab_cdef),
+        // The person on SAMPLE: every purpose asks for the invited person's ID as well.
         person: vestibule::prereg::InvitedPerson {
-            last_name: "Lovelace".into(),
-            first_name: "Ada".into(),
+            last_name: "Sample".into(),
+            first_name: "Michael".into(),
             middle_name: String::new(),
-            dob: None,
+            dob: Some(time::macros::date!(1986 - 06 - 06)),
             sex: None,
         },
         valid_from: today - time::Duration::days(1),
@@ -112,16 +114,29 @@ fn all(c: &mut Criterion) {
         destination: "library".into(),
         event: None,
     };
-    let qr = vestibule::prereg::issue(&invitation, &fleet).unwrap();
+    // An invitation admits once a day: each iteration scans one of its own.
+    let mut next_id = 0x0123_4567_89ab_cdef_u64;
+    let mut fresh = move || {
+        next_id += 1;
+        let one = vestibule::prereg::Invitation {
+            id: vestibule::prereg::InvitationId(next_id),
+            ..invitation.clone()
+        };
+        vestibule::prereg::issue(&one, &fleet).unwrap()
+    };
     let app = std::cell::RefCell::new(
         KioskApp::sim(&config, Some(store), &dir.path().join("inv"), epoch).unwrap(),
     );
     c.bench_function("invitation scanned -> badge printed, relay pulsed", |b| {
         b.iter_batched(
-            || app.borrow_mut().dispatch(tap("done")),
-            |()| {
+            || {
+                app.borrow_mut().dispatch(tap("done"));
+                fresh()
+            },
+            |qr| {
                 app.borrow_mut().scan(qr.as_bytes());
                 app.borrow_mut().dispatch(tap("invitation-confirm"));
+                app.borrow_mut().scan(SAMPLE);
                 assert_eq!(
                     app.borrow().kiosk().screen(),
                     vestibule::kiosk::Screen::DoorOpen
