@@ -286,6 +286,71 @@ fn an_invitation_admits_once_a_day_even_after_a_restart() {
     assert_eq!(k.visits().len(), 1);
 }
 
+/// The visit and its invitation's use for the day are written in ONE transaction: killed at
+/// any moment (SIGKILL, as a power cut would), the kiosk leaves either both (the invitation
+/// admits nobody else today) or neither (the invited person can still come in). Each round
+/// kills a run of a fresh invitation a little later than the last, until a run finishes first.
+#[test]
+fn an_invitations_use_and_its_visit_survive_a_kill_together_or_not_at_all() {
+    let k = Kiosk::new();
+    let (key, config) = k.fleet("fleet", "");
+    let mut delay = std::time::Duration::from_millis(20);
+    let mut visits = 0;
+    for round in 0..200 {
+        let out = k.invite(&key, &config, 3);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let token = token(&out);
+        let script: String = [scan(&token), tap("invitation-confirm"), scan(MORGAN)]
+            .iter()
+            .map(|e| format!("{e}\n"))
+            .collect();
+        let events = k.file(&format!("kill-{round}.jsonl"), &script);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vestibule"))
+            .env_remove("VESTIBULE_DB")
+            .env_remove("VESTIBULE_CONFIG")
+            .args([
+                "--config",
+                &config,
+                "kiosk",
+                "--sim",
+                "--headless",
+                "--events",
+            ])
+            .arg(&events)
+            .args(["--out", &k.path(&format!("kill-{round}")), "--db", &k.db()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+        }
+        child.wait().unwrap();
+        let saved = k.visits().len() - visits;
+        visits += saved;
+        // The same QR code again: refused as used today exactly when its visit was kept.
+        let check = k.run(&format!("check-{round}"), &[scan(&token)], Some(&config));
+        let used = audits(&check, "invitation-refused")
+            .iter()
+            .any(|a| a["outcome"] == "used-today");
+        assert_eq!(
+            used,
+            saved == 1,
+            "round {round} (killed after {delay:?}): visit kept {saved}, invitation used {used}"
+        );
+        if finished {
+            assert_eq!(saved, 1, "a run left to finish admits its visitor");
+            assert!(round > 0, "the first run was not killed: start earlier");
+            eprintln!("{round} runs killed between 20 ms and {delay:?}, {visits} visit(s) kept");
+            return;
+        }
+        delay += std::time::Duration::from_millis(10);
+    }
+    panic!("no run finished within {delay:?}");
+}
+
 #[test]
 fn an_invitation_longer_than_the_limit_is_refused_when_issued_and_at_the_kiosk() {
     let k = Kiosk::new();

@@ -1,39 +1,69 @@
-//! Slow work off the UI thread. A Brother printer waits up to 15 s for its status and argon2
-//! takes its time on purpose; on the UI thread either would starve the relay's watchdog (it
-//! refuses pulses after 2 s) and systemd's (it kills the kiosk after 20 s). Each kind of work
-//! has its own worker thread (a slow print never holds up a PIN check); answers come back as
-//! the flow's own events on one channel the UI loop polls every tick.
+//! Slow work off the UI thread. A Brother printer waits up to 15 s for its status, argon2
+//! takes its time on purpose, and a store write waits for redb's one writer, which an hourly
+//! registry import holds for its whole length; on the UI thread any of them would starve the
+//! relay's watchdog (it refuses pulses after 2 s) and systemd's (it kills the kiosk after
+//! 20 s). Each kind of work has its own worker thread (a slow print never holds up a PIN check
+//! or a write); answers come back on one channel the UI loop polls every tick: the flow's own
+//! events, and the writer's "done" for each write, in the order the writes were handed over.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
+use std::sync::{Arc, OnceLock};
+use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
+use crate::alerts::kiosk::KioskOutbox;
 use crate::badge::bitmap::Bitmap1;
 use crate::hw::{BadgePrinter, Millis, PrintOutcome, PrinterKind};
 use crate::kiosk::Event;
+use crate::store::Store;
 
-/// One job for a worker that owns `R`: does the work, returns the flow's answer.
-type Job<R> = Box<dyn FnOnce(&mut R) -> Event + Send>;
+/// What comes back from a worker.
+pub(super) enum Answer {
+    /// An event for the flow (a print or a PIN check answered).
+    Event(Event),
+    /// The writer finished the oldest write it was handed: whether it was committed.
+    Written { ok: bool },
+}
+
+/// One job for a worker that owns `R`: does the work, returns the answer.
+type Job<R> = Box<dyn FnOnce(&mut R) -> Answer + Send>;
+
+/// Called by a worker once its answer is on the way (the window's loop wakes to pick it up).
+type Wake = Arc<OnceLock<Box<dyn Fn() + Send + Sync>>>;
 
 /// A thread that owns `R` and runs jobs on it, one after another.
 struct Worker<R> {
     jobs: Sender<Job<R>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl<R: Send + 'static> Worker<R> {
-    fn start(name: &str, mut resource: R, answers: Sender<Event>) -> Worker<R> {
+    fn start(name: &str, mut resource: R, answers: Sender<Answer>, wake: Wake) -> Worker<R> {
         let (jobs, queue) = mpsc::channel::<Job<R>>();
-        thread::Builder::new()
+        let thread = thread::Builder::new()
             .name(name.into())
             .spawn(move || {
                 for job in queue {
-                    if answers.send(job(&mut resource)).is_err() {
-                        return; // the kiosk is gone
+                    // the kiosk may be gone: the rest of the queue still runs (writes finish)
+                    let _ = answers.send(job(&mut resource));
+                    if let Some(wake) = wake.get() {
+                        wake();
                     }
                 }
             })
             .expect("a worker thread starts");
-        Worker { jobs }
+        Worker {
+            jobs,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops taking jobs and waits until the ones handed over are done.
+    fn finish(mut self) {
+        drop(self.jobs);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 
     /// False when the worker is gone (it panicked): the job will never be answered.
@@ -42,27 +72,73 @@ impl<R: Send + 'static> Worker<R> {
     }
 }
 
+/// What the writer thread owns: the store and the outbox's queueing (its alert rate limit
+/// and the names alerts carry are kept where alerts are committed).
+pub(super) struct Writer {
+    pub store: Arc<Store>,
+    pub outbox: KioskOutbox,
+}
+
 /// The kiosk's workers and the answers on their way back.
 pub(super) struct Background {
-    answers: Receiver<Event>,
+    answers: Receiver<Answer>,
     /// Jobs submitted and not answered yet.
     pending: usize,
     printer: Worker<Box<dyn BadgePrinter + Send>>,
     printer_kind: PrinterKind,
     pins: Worker<()>,
+    /// None for a kiosk without a database (nothing is written).
+    writer: Option<Worker<Writer>>,
+    wake: Wake,
 }
 
 impl Background {
-    /// Starts the workers; the print worker owns `printer` from now on.
-    pub(super) fn start(printer: Box<dyn BadgePrinter + Send>) -> Background {
+    /// Starts the workers; the print worker owns `printer` from now on, the writer `writer`.
+    pub(super) fn start(
+        printer: Box<dyn BadgePrinter + Send>,
+        writer: Option<Writer>,
+    ) -> Background {
         let (send, answers) = mpsc::channel();
         let printer_kind = printer.kind();
+        let wake = Wake::default();
         Background {
             answers,
             pending: 0,
-            printer: Worker::start("vestibule-printer", printer, send.clone()),
+            printer: Worker::start("vestibule-printer", printer, send.clone(), wake.clone()),
             printer_kind,
-            pins: Worker::start("vestibule-pins", (), send),
+            pins: Worker::start("vestibule-pins", (), send.clone(), wake.clone()),
+            writer: writer.map(|w| Worker::start("vestibule-writer", w, send, wake.clone())),
+            wake,
+        }
+    }
+
+    /// From now on every answer also calls `wake` (on the worker's thread), so a loop that
+    /// polls on a timer can pick it up at once instead of at its next tick. Set once.
+    pub(super) fn wake_with(&self, wake: impl Fn() + Send + Sync + 'static) {
+        let _ = self.wake.set(Box::new(wake));
+    }
+
+    /// Whether writes have somewhere to go (the kiosk has a database).
+    pub(super) fn writes(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Runs `write` on the writer thread, after every write handed over before it; answers
+    /// [`Answer::Written`] with what it returned. False (and nothing answered) when there is
+    /// no writer.
+    pub(super) fn write(
+        &mut self,
+        write: impl FnOnce(&mut Writer) -> bool + Send + 'static,
+    ) -> bool {
+        let Some(writer) = &self.writer else {
+            return false;
+        };
+        if writer.submit(Box::new(move |w| Answer::Written { ok: write(w) })) {
+            self.pending += 1;
+            true
+        } else {
+            tracing::error!("the writer is gone: the write is never answered");
+            false
         }
     }
 
@@ -84,7 +160,7 @@ impl Background {
             for page in &pages {
                 ok &= matches!(printer.print(now, page), PrintOutcome::Printed);
             }
-            answer(ok)
+            Answer::Event(answer(ok))
         });
         if self.printer.submit(job) {
             self.pending += 1;
@@ -95,7 +171,7 @@ impl Background {
 
     /// Runs `check` on the PIN worker; its answer comes back like any other.
     pub(super) fn check_pin(&mut self, check: impl FnOnce() -> Event + Send + 'static) {
-        if self.pins.submit(Box::new(move |()| check())) {
+        if self.pins.submit(Box::new(move |()| Answer::Event(check()))) {
             self.pending += 1;
         } else {
             tracing::error!("the PIN worker is gone");
@@ -108,14 +184,14 @@ impl Background {
     }
 
     /// An answer that is ready, if any. Never blocks.
-    pub(super) fn try_answer(&mut self) -> Option<Event> {
+    pub(super) fn try_answer(&mut self) -> Option<Answer> {
         let answer = self.answers.try_recv().ok()?;
         self.pending = self.pending.saturating_sub(1);
         Some(answer)
     }
 
     /// The next answer, waiting for it until `deadline` at most.
-    pub(super) fn answer_by(&mut self, deadline: Instant) -> Option<Event> {
+    pub(super) fn answer_by(&mut self, deadline: Instant) -> Option<Answer> {
         let wait = deadline.saturating_duration_since(Instant::now());
         match self.answers.recv_timeout(wait) {
             Ok(answer) => {
@@ -123,6 +199,16 @@ impl Background {
                 Some(answer)
             }
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+}
+
+impl Drop for Background {
+    /// The writes handed over are finished before the kiosk goes (a script's last visit is in
+    /// the file when the process exits).
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            writer.finish();
         }
     }
 }

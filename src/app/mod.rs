@@ -49,7 +49,7 @@ use crate::kiosk::{
 use crate::screening::Visitor;
 use crate::store::outbox::Record as OutboxRecord;
 use crate::store::{self, Store};
-use background::Background;
+use background::{Answer, Background, Writer};
 pub use devices::Devices;
 use devices::Hardware;
 
@@ -80,13 +80,17 @@ fn append(lines: &mut Option<JsonLines>, record: &impl Serialize) {
 /// The flow and everything it drives.
 pub struct KioskApp {
     kiosk: Kiosk,
-    /// Shared with the alert delivery thread, which uses only the outbox.
+    /// Shared with the alert delivery thread, which uses only the outbox, and with the writer
+    /// thread, which makes every write of the kiosk (the UI thread only reads).
     store: Option<std::sync::Arc<Store>>,
-    /// Alerts and visit uploads queued in the store's outbox, and their delivery thread.
-    outbox: crate::alerts::kiosk::KioskOutbox,
+    /// Where visits are uploaded to (`[alerts]` visit channels; none: no upload).
+    visit_channels: Vec<String>,
     hw: Hardware,
-    /// Printing and PIN checks, on their own threads: their answers come back as events.
+    /// Printing, PIN checks and writes, on their own threads: their answers come back as
+    /// events (and the writer's as "written").
     background: Background,
+    /// Writes handed to the writer thread and not answered yet, oldest first.
+    in_flight: std::collections::VecDeque<InFlight>,
     /// Whether every event waits for the background work it started (scripts and tests:
     /// deterministic), or the answers are picked up on later ticks (a window: never blocks).
     settles: bool,
@@ -120,8 +124,9 @@ pub struct KioskApp {
     prereg: crate::config::Prereg,
     /// `[screening] lists_only`: the school screens against its own lists alone.
     lists_only: bool,
-    /// The durable state as last committed ([`Durable`]): saved again when it changes.
-    saved: Durable,
+    /// The durable state as last handed to the writer ([`Durable`]): saved again when it
+    /// changes, or when that write failed (`None`).
+    saved: Option<Durable>,
     /// Writes that failed in a row; past [`STORE_FAILURES`] the kiosk is out of service.
     write_failures: u32,
     /// When an unplugged reader was last tried again.
@@ -196,10 +201,11 @@ impl KioskApp {
         mut hw: Hardware,
         epoch: OffsetDateTime,
     ) -> KioskApp {
-        let background = Background::start(hw.take_printer());
         let mut kiosk = Kiosk::new(Settings::new(config, staff));
         let store = store.map(std::sync::Arc::new);
         let outbox = crate::alerts::kiosk::KioskOutbox::start(config, store.as_ref());
+        let writer = store.clone().map(|store| Writer { store, outbox });
+        let background = Background::start(hw.take_printer(), writer);
         if let Some(store) = &store {
             match store.next_visit_number() {
                 Ok(next) => kiosk.resume_numbering(next),
@@ -209,9 +215,10 @@ impl KioskApp {
         KioskApp {
             kiosk,
             store,
-            outbox,
+            visit_channels: crate::alerts::visit_channels(config),
             hw,
             background,
+            in_flight: std::collections::VecDeque::new(),
             settles: true,
             school: config.school.name.clone(),
             epoch,
@@ -233,7 +240,7 @@ impl KioskApp {
                 .and_then(|k| crate::feed::keys::parse_public(k).ok()),
             prereg: config.prereg.clone(),
             lists_only: config.screening.lists_only,
-            saved: Durable::default(),
+            saved: None,
             write_failures: 0,
             reader_tried_at: None,
         }
@@ -269,7 +276,7 @@ impl KioskApp {
                 Durable::default()
             }
         };
-        self.saved = saved.clone();
+        self.saved = Some(saved.clone());
         let panic_active = self
             .hw
             .inputs()
@@ -399,7 +406,7 @@ impl KioskApp {
             self.watch_clock(); // a script keeps its own time
         }
         self.check_registry(&store);
-        self.probe_store(&store);
+        self.probe_store();
         let read = |key| store::schema::meta_value(&store.db(), key);
         let (imported, alerted) = match (
             read(store::import::REGISTRY_IMPORTED_AT),
@@ -449,17 +456,19 @@ impl KioskApp {
         let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
         line["at"] = self.wall_clock_text().into();
         line["registry_imported_unix"] = age.imported_at.into();
-        let mut records = vec![OutboxRecord::Audit(line)];
-        records.extend(self.outbox.alert_body(&alert, now).map(OutboxRecord::Alert));
-        records.push(OutboxRecord::Mark {
-            key: stale::META_STALE_ALERTED,
-            value: age.imported_at,
-        });
-        if self.outbox.commit(&store, records).is_err() {
-            for event in self.write_failed() {
-                self.dispatch(event);
-            }
-        }
+        let records = vec![
+            Pending::Record(OutboxRecord::Audit(line)),
+            Pending::Alert(Box::new(alert.clone()), now),
+            Pending::Record(OutboxRecord::Mark {
+                key: stale::META_STALE_ALERTED,
+                value: age.imported_at,
+            }),
+        ];
+        let writes = Writes {
+            records,
+            ..Writes::default()
+        };
+        self.write_records(writes, Vec::new());
         append(&mut self.alerts, &alert);
         append(&mut self.audit, &audit);
     }
@@ -480,16 +489,120 @@ impl KioskApp {
         self.report_fault(Fault::NoRegistry, missing);
     }
 
-    /// While writes fail, try one (the durable state) each minute: back in service once the
-    /// store takes it.
-    fn probe_store(&mut self, store: &Store) {
-        if !self.kiosk.faults().contains(&Fault::StoreFailing) {
+    /// While writes fail, try one (the durable state) each minute, on the writer thread; when
+    /// it fails, open the database file again (redb refuses every transaction after an I/O
+    /// error until then) and try once more. Back in service once the store takes it.
+    fn probe_store(&mut self) {
+        if !self.kiosk.faults().contains(&Fault::StoreFailing)
+            || self
+                .in_flight
+                .iter()
+                .any(|w| matches!(w.kind, WriteKind::Probe))
+        {
             return;
         }
-        let state = self.state_record(&self.kiosk.durable());
-        if self.outbox.commit(store, vec![state]).is_ok() {
-            self.write_failures = 0;
-            self.report_fault(Fault::StoreFailing, false);
+        let stored = self.kiosk.durable().rebased(self.epoch_ms());
+        let state = serde_json::to_value(stored).expect("the state serialises");
+        let handed = self.background.write(move |w| {
+            let commit = |w: &Writer| {
+                w.outbox
+                    .commit(&w.store, vec![OutboxRecord::KioskState(state.clone())])
+            };
+            if commit(w).is_ok() {
+                return true;
+            }
+            match w.store.reopen() {
+                Ok(()) => {
+                    tracing::warn!("the database file was opened again after failed writes");
+                    commit(w).is_ok()
+                }
+                Err(e) => {
+                    tracing::error!("cannot open the database file again: {e}");
+                    false
+                }
+            }
+        });
+        if handed {
+            self.in_flight.push_back(InFlight::other(WriteKind::Probe));
+        }
+    }
+
+    /// Hands one event's records to the writer; `answers` are handled once they are
+    /// committed, `visits` mirrored then. Without a store nothing is written and the answers
+    /// are handled at once.
+    fn write_records(&mut self, writes: Writes, answers: Vec<Event>) -> Option<Vec<Event>> {
+        let Writes {
+            records,
+            visits,
+            invitations,
+        } = writes;
+        let handed = self.background.write(move |w| {
+            let records = records
+                .into_iter()
+                .filter_map(|write| match write {
+                    Pending::Record(record) => Some(record),
+                    Pending::Alert(alert, at) => {
+                        w.outbox.alert_body(&alert, at).map(OutboxRecord::Alert)
+                    }
+                })
+                .collect();
+            w.outbox.commit(&w.store, records).is_ok()
+        });
+        if !handed {
+            return Some(answers);
+        }
+        self.in_flight.push_back(InFlight {
+            kind: WriteKind::Records,
+            answers,
+            visits,
+            signed_out: None,
+            invitations,
+        });
+        None
+    }
+
+    /// Hands the writer a write of its own (a sign-out, a student event, the purge, a note for
+    /// the alerts); it reports its own failure, and nothing waits for it but later writes.
+    fn write_other(&mut self, write: impl FnOnce(&mut Writer) + Send + 'static) {
+        if self.background.write(move |w| {
+            write(w);
+            true
+        }) {
+            self.in_flight.push_back(InFlight::other(WriteKind::Other));
+        }
+    }
+
+    /// The writer finished the oldest write in flight.
+    fn written(&mut self, ok: bool) {
+        let Some(done) = self.in_flight.pop_front() else {
+            return;
+        };
+        self.dirty = true;
+        match done.kind {
+            WriteKind::Other => {}
+            WriteKind::Probe => {
+                if ok {
+                    self.write_failures = 0;
+                    self.report_fault(Fault::StoreFailing, false);
+                }
+            }
+            WriteKind::Records if ok => {
+                self.write_failures = 0;
+                for visit in &done.visits {
+                    append(&mut self.visits, visit);
+                }
+                self.run(done.answers.into(), false);
+            }
+            // The failure is handled before any answer: no badge, no door.
+            WriteKind::Records => {
+                self.saved = None;
+                let mut queue: std::collections::VecDeque<Event> = self.write_failed().into();
+                queue.extend(done.answers.into_iter().map(|answer| match answer {
+                    Event::VisitSaved { visit, .. } => Event::VisitSaved { visit, ok: false },
+                    answer => answer,
+                }));
+                self.run(queue, true);
+            }
         }
     }
 
@@ -520,20 +633,21 @@ impl KioskApp {
             return;
         }
         self.purged_on = Some(now.date());
-        let Some(store) = &self.store else { return };
         let (days, decision_days) = (
             self.privacy.retention_days,
             self.privacy.decisions_retention_days,
         );
-        match store.purge_by_policy(days, decision_days, now) {
-            Ok((p, _)) => tracing::info!(
-                "daily purge: {} visit(s), {} decision(s), {} block(s)",
-                p.visits,
-                p.decisions,
-                p.blocks
-            ),
-            Err(e) => tracing::error!("daily purge failed: {e}"),
-        }
+        self.write_other(
+            move |w| match w.store.purge_by_policy(days, decision_days, now) {
+                Ok((p, _)) => tracing::info!(
+                    "daily purge: {} visit(s), {} decision(s), {} block(s)",
+                    p.visits,
+                    p.decisions,
+                    p.blocks
+                ),
+                Err(e) => tracing::error!("daily purge failed: {e}"),
+            },
+        );
     }
 
     /// Lets `ms` of kiosk time pass, ticking the flow as it goes.
@@ -568,7 +682,10 @@ impl KioskApp {
         }
         self.watch_reader();
         while let Some(answer) = self.background.try_answer() {
-            self.dispatch(answer);
+            self.answered(answer);
+            if self.settles {
+                self.settle(SETTLE_LIMIT);
+            }
         }
         while let Some(change) = self.hw.inputs().try_event() {
             // A press of the panic button and a door opening are events; their release is not.
@@ -625,7 +742,14 @@ impl KioskApp {
         self.settles = false;
     }
 
-    /// Background jobs (prints, PIN checks) not answered yet.
+    /// Calls `wake` (on a worker's thread) whenever a background answer arrives: the window
+    /// polls at once rather than at its next tick, so a save, a print and the door follow each
+    /// other without waiting out the timer.
+    pub fn wake_on_answer(&self, wake: impl Fn() + Send + Sync + 'static) {
+        self.background.wake_with(wake);
+    }
+
+    /// Background jobs (prints, PIN checks, writes) not answered yet.
     pub fn background_pending(&self) -> usize {
         self.background.pending()
     }
@@ -636,7 +760,7 @@ impl KioskApp {
         let deadline = std::time::Instant::now() + limit;
         while self.background.pending() > 0 {
             match self.background.answer_by(deadline) {
-                Some(answer) => self.feed(answer),
+                Some(answer) => self.answered(answer),
                 None => {
                     tracing::warn!(
                         "{} background job(s) still pending after {limit:?}",
@@ -648,55 +772,70 @@ impl KioskApp {
         }
     }
 
+    /// An answer from a worker: an event for the flow, or a write done.
+    fn answered(&mut self, answer: Answer) {
+        match answer {
+            Answer::Event(event) => self.feed(event),
+            Answer::Written { ok } => self.written(ok),
+        }
+    }
+
     fn feed(&mut self, event: Event) {
         // Not every change shows as an effect (a digit on the PIN pad, "this is a match"):
         // the UI looks again after every event that is not a bare tick.
         self.dirty |= !matches!(event, Event::Tick);
-        let mut queue = std::collections::VecDeque::from([event]);
-        // After a failed commit, the events that handle the failure are not written again
-        // (their records would fail the same way, and each failure would raise another).
-        let mut failed = false;
+        self.run(std::collections::VecDeque::from([event]), false);
+    }
+
+    /// Handles `queue`'s events and the answers that follow from them. The records of one
+    /// event (audit lines, decisions, blocks, alerts, a visit and the invitation it used) go
+    /// to the writer together, committed in ONE transaction: a flag or a decision is kept
+    /// whole or not at all. A visit's answer ([`Event::VisitSaved`]) waits for that commit:
+    /// its badge prints only once the store has it. Every other answer is handled at once (a
+    /// visitor is screened while an import holds the store's writer); a commit that fails
+    /// later ends whatever visit is under way ([`Event::RecordsFailed`], handled before the
+    /// answers of any later write). After a failed commit (`failed`), the events that handle
+    /// the failure are not written again (their records would fail the same way, and each
+    /// failure would raise another).
+    fn run(&mut self, mut queue: std::collections::VecDeque<Event>, failed: bool) {
         while let Some(event) = queue.pop_front() {
-            // The durable records of one event (audit lines, decisions, blocks, alerts) are
-            // gathered and committed together: a flag or a decision is kept whole or not at all.
-            let mut records = Vec::new();
+            let mut writes = Writes::default();
             let mut answers = Vec::new();
             for effect in self.kiosk.handle(self.now, event) {
-                if let Some(answer) = self.carry_out(effect, &mut records) {
+                if let Some(answer) = self.carry_out(effect, &mut writes) {
                     answers.push(answer);
                 }
             }
             // What must survive a restart goes with the records of the event that changed it.
             let durable = self.kiosk.durable();
-            let state_changed = durable != self.saved;
-            if state_changed {
-                records.push(self.state_record(&durable));
+            let mut state = None;
+            if self.saved.as_ref() != Some(&durable) {
+                writes
+                    .records
+                    .push(Pending::Record(self.state_record(&durable)));
+                state = Some(durable);
             }
-            if failed && !records.is_empty() {
+            if failed && !writes.records.is_empty() {
                 tracing::error!(
                     "{} record(s) not written: the store is failing",
-                    records.len()
+                    writes.records.len()
                 );
-                records.clear();
+                writes = Writes::default();
+                state = None;
             }
-            if let (Some(store), false) = (self.store.clone(), records.is_empty()) {
-                match self.outbox.commit(&store, records) {
-                    Ok(()) => {
-                        self.write_failures = 0;
-                        if state_changed {
-                            self.saved = durable;
-                        }
-                    }
-                    // The failure is handled before any answer: no badge, no door.
-                    Err(_) => {
-                        failed = true;
-                        for failure in self.write_failed().into_iter().rev() {
-                            queue.push_front(failure);
-                        }
-                    }
+            let (after_commit, now): (Vec<Event>, Vec<Event>) = answers
+                .into_iter()
+                .partition(|answer| matches!(answer, Event::VisitSaved { ok: true, .. }));
+            if !writes.records.is_empty() {
+                if state.is_some() && self.background.writes() {
+                    self.saved = state;
                 }
+                queue.extend(self.write_records(writes, after_commit).unwrap_or_default());
+            } else {
+                // a visit is a record: nothing waits without one (no store: never saved)
+                queue.extend(after_commit);
             }
-            queue.extend(answers);
+            queue.extend(now);
         }
     }
 
@@ -721,8 +860,12 @@ impl KioskApp {
         {
             return Err(InvitationRefused("validity-too-long"));
         }
+        // A use on its way to the store (behind an import) is a use.
+        let id = invitation.id.to_string();
+        let in_flight = self.in_flight.iter().any(|w| w.invitations.contains(&id));
         match store.invitation_used_on(invitation.id, self.today()) {
-            Ok(false) => {}
+            Ok(false) if !in_flight => {}
+            Ok(false) => return Err(InvitationRefused("used-today")),
             Ok(true) => return Err(InvitationRefused("used-today")),
             Err(e) => {
                 tracing::error!("cannot check an invitation's use: {e}");
@@ -756,7 +899,7 @@ impl KioskApp {
 
     /// One effect; returns the event that answers it, if any. Records for the store are added
     /// to `records`, committed once the event's effects are all carried out.
-    fn carry_out(&mut self, effect: Effect, records: &mut Vec<OutboxRecord>) -> Option<Event> {
+    fn carry_out(&mut self, effect: Effect, writes: &mut Writes) -> Option<Event> {
         match effect {
             Effect::Show(_) => self.dirty = true,
             Effect::SetLanguage(language) => {
@@ -768,7 +911,9 @@ impl KioskApp {
                 visitor,
                 document_last4,
             } => {
-                self.outbox.screening(visit, &visitor);
+                // The names the alerts about this visit carry, kept where alerts are queued.
+                let named = visitor.clone();
+                self.write_other(move |w| w.outbox.screening(visit, &named));
                 let result = self.screen(&visitor, document_last4.as_deref());
                 return Some(Event::Screened { visit, result });
             }
@@ -812,13 +957,19 @@ impl KioskApp {
             Effect::QueueAlert(alert) => {
                 append(&mut self.alerts, &alert);
                 let at = self.wall_at(alert.at_ms);
-                records.extend(self.outbox.alert_body(&alert, at).map(OutboxRecord::Alert));
+                writes.records.push(Pending::Alert(Box::new(alert), at));
             }
+            // Written with the event's other records (the invitation it used among them); the
+            // answer stands only if they commit (see [`KioskApp::written`]).
             Effect::SaveVisit(visit) => {
-                let ok = self.store_visit(&visit);
-                if ok {
-                    append(&mut self.visits, &visit);
-                }
+                let ok = match self.visit_record(&visit) {
+                    Some(record) => {
+                        writes.records.push(Pending::Record(record));
+                        writes.visits.push(visit.clone());
+                        true
+                    }
+                    None => false,
+                };
                 return Some(Event::VisitSaved {
                     visit: visit.visit,
                     ok,
@@ -833,12 +984,16 @@ impl KioskApp {
                     }),
                 );
             }
-            Effect::Remember(remembered) => records.extend(self.remember(remembered)),
-            Effect::ForgetDecisions(forget) => records.push(OutboxRecord::Forget {
-                identity: forget.identity_key,
-                at: self.wall_clock_text(),
-                by: forget.operator,
-            }),
+            Effect::Remember(remembered) => writes
+                .records
+                .extend(self.remember(remembered).map(Pending::Record)),
+            Effect::ForgetDecisions(forget) => {
+                writes.records.push(Pending::Record(OutboxRecord::Forget {
+                    identity: forget.identity_key,
+                    at: self.wall_clock_text(),
+                    by: forget.operator,
+                }))
+            }
             Effect::LoadRoster => return Some(Event::Roster(self.roster())),
             Effect::SearchStudents(lookup) => {
                 let found = self.search_students(&lookup);
@@ -853,11 +1008,17 @@ impl KioskApp {
                 return Some(Event::PickupChecked { visit, result });
             }
             Effect::RecordStudent(moved) => self.record_student(&moved),
-            Effect::InvitationUsed { id, visit } => records.push(OutboxRecord::InvitationUse {
-                id,
-                date: self.today().to_string(),
-                visit: visit.0,
-            }),
+            // In the same commit as the visit it admitted (one event's records).
+            Effect::InvitationUsed { id, visit } => {
+                writes.invitations.push(id.clone());
+                writes
+                    .records
+                    .push(Pending::Record(OutboxRecord::InvitationUse {
+                        id,
+                        date: self.today().to_string(),
+                        visit: visit.0,
+                    }))
+            }
             Effect::PrintSlip(slip) => {
                 let page = self.slip_page(&slip);
                 self.background
@@ -872,7 +1033,9 @@ impl KioskApp {
             Effect::Audit(audit) => {
                 let mut line = serde_json::to_value(&audit).expect("audit lines serialise");
                 line["at"] = self.wall_clock_text().into();
-                records.push(OutboxRecord::Audit(line));
+                writes
+                    .records
+                    .push(Pending::Record(OutboxRecord::Audit(line)));
                 append(&mut self.audit, &audit);
             }
         }
@@ -980,13 +1143,25 @@ impl KioskApp {
         let Some(store) = &self.store else {
             return Vec::new();
         };
-        let inside = match store.in_building() {
+        let mut inside = match store.in_building() {
             Ok(inside) => inside,
             Err(e) => {
                 tracing::error!("cannot read who is in the building: {e}");
                 return Vec::new();
             }
         };
+        // Visits and sign-outs still on their way to the store (behind an import) count as
+        // done: staff and the evacuation list see the building as the kiosk left it.
+        for write in &self.in_flight {
+            for visit in &write.visits {
+                if !inside.iter().any(|v| v.visit == visit.visit.0) {
+                    inside.push(self.stored_visit(visit));
+                }
+            }
+            if let Some(gone) = write.signed_out {
+                inside.retain(|v| v.visit != gone.0);
+            }
+        }
         let settings = self.kiosk.settings();
         // Stored visits carry config ids; a purpose no longer configured (or a responder's)
         // shows as stored.
@@ -1055,16 +1230,13 @@ impl KioskApp {
             .unwrap_or_default()
     }
 
-    /// Whether the visit is in the store now.
-    fn store_visit(&mut self, visit: &crate::kiosk::VisitRecord) -> bool {
-        let Some(store) = &self.store else {
-            return false;
-        };
+    /// The visit as the store keeps it.
+    fn stored_visit(&self, visit: &crate::kiosk::VisitRecord) -> store::visits::StoredVisit {
         let signed_in = self
             .wall_at(visit.at_ms)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let stored = store::visits::StoredVisit {
+        store::visits::StoredVisit {
             visit: visit.visit.0,
             signed_in,
             visitor_name: visit.visitor_name.clone(),
@@ -1073,24 +1245,43 @@ impl KioskApp {
             no_id: visit.no_id,
             cleared_by: visit.cleared_by.clone(),
             signed_out: None,
-        };
-        match self.outbox.save_visit(store, &stored) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::error!("cannot save visit {}: {e}", visit.visit);
-                self.write_failures += 1;
-                false
-            }
         }
     }
 
-    fn store_sign_out(&self, visit: VisitId) {
-        let Some(store) = &self.store else { return };
+    /// The visit as the store keeps it, with its upload to the district; `None` when it
+    /// cannot be kept (no database, or one opened without the data key).
+    fn visit_record(&mut self, visit: &crate::kiosk::VisitRecord) -> Option<OutboxRecord> {
+        let store = self.store.as_ref()?;
+        if store.key_id().is_none() {
+            tracing::error!(
+                "cannot save visit {}: the store has no data key",
+                visit.visit
+            );
+            self.write_failures += 1;
+            return None;
+        }
+        let stored = self.stored_visit(visit);
+        let upload = (!self.visit_channels.is_empty()).then(|| {
+            let kiosk = &self.kiosk.settings().kiosk_name;
+            let body =
+                crate::alerts::kiosk::visit_upload(&self.school, kiosk, "signed-in", &stored);
+            (self.visit_channels.clone(), body)
+        });
+        Some(OutboxRecord::Visit {
+            visit: stored,
+            upload,
+        })
+    }
+
+    fn store_sign_out(&mut self, visit: VisitId) {
         let at = self.wall_clock_text();
-        match self.outbox.sign_out(store, visit.0, &at) {
+        self.write_other(move |w| match w.outbox.sign_out(&w.store, visit.0, &at) {
             Ok(Some(_)) => {}
             Ok(None) => tracing::warn!("badge {visit} is not signed in here"),
             Err(e) => tracing::error!("cannot sign out visit {visit}: {e}"),
+        });
+        if let Some(write) = self.in_flight.back_mut() {
+            write.signed_out = Some(visit);
         }
     }
 
@@ -1121,6 +1312,55 @@ impl KioskApp {
             _ => None,
         }
     }
+}
+
+/// A record for the store, as the UI thread hands it to the writer: alerts become their
+/// outbox body there, where the rate limit and the names they carry are kept.
+enum Pending {
+    Record(OutboxRecord),
+    Alert(Box<crate::kiosk::Alert>, OffsetDateTime),
+}
+
+/// One event's writes: its records, and the visits and invitation uses among them.
+#[derive(Default)]
+struct Writes {
+    records: Vec<Pending>,
+    visits: Vec<crate::kiosk::VisitRecord>,
+    invitations: Vec<String>,
+}
+
+/// A write handed to the writer thread, and what waits for it.
+struct InFlight {
+    kind: WriteKind,
+    /// The answers waiting for these records ([`Event::VisitSaved`]).
+    answers: Vec<Event>,
+    /// Visits among the records, mirrored into `visits.jsonl` once committed; with the
+    /// sign-out and the invitations used, what the kiosk reads as done while they are on
+    /// their way (the roster, the evacuation list, an invitation's use for the day).
+    visits: Vec<crate::kiosk::VisitRecord>,
+    signed_out: Option<VisitId>,
+    invitations: Vec<String>,
+}
+
+impl InFlight {
+    fn other(kind: WriteKind) -> InFlight {
+        InFlight {
+            kind,
+            answers: Vec::new(),
+            visits: Vec::new(),
+            signed_out: None,
+            invitations: Vec::new(),
+        }
+    }
+}
+
+enum WriteKind {
+    /// One event's records, and the visit's answer waiting for them.
+    Records,
+    /// The out-of-service probe ([`KioskApp::probe_store`]).
+    Probe,
+    /// A sign-out, a student event, the purge, a note for the alerts.
+    Other,
 }
 
 /// A store flag as the staff screen shows it.

@@ -105,8 +105,7 @@ impl KioskApp {
     }
 
     /// A late arrival or early dismissal into the store (sealed, with its audit line).
-    pub(super) fn record_student(&self, moved: &StudentMove) {
-        let Some(store) = &self.store else { return };
+    pub(super) fn record_student(&mut self, moved: &StudentMove) {
         let event = StudentEvent {
             at: self.time_text(moved.at_ms),
             kind: match moved.movement {
@@ -120,9 +119,12 @@ impl KioskApp {
             picked_up_by: moved.picked_up_by.clone(),
             operator: moved.approved_by.clone(),
         };
-        if let Err(e) = store.record_student_event(&event) {
-            tracing::error!("cannot record a student event: {e}");
-        }
+        // On the writer thread, like every write of the kiosk.
+        self.write_other(move |w| {
+            if let Err(e) = w.store.record_student_event(&event) {
+                tracing::error!("cannot record a student event: {e}");
+            }
+        });
     }
 
     /// A student's slip as the badge printer prints it.

@@ -19,6 +19,11 @@ use crate::ui::{self, AppWindow};
 /// How often the flow's timers are looked at.
 const TICK: Duration = Duration::from_millis(100);
 
+thread_local! {
+    /// What the UI thread does when a background answer wakes it (set by [`run`]).
+    static ANSWERS: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
 /// Why the window could not run.
 #[derive(Debug, thiserror::Error)]
 #[error("the kiosk window cannot open: {0} (a build for a screen needs --features desktop or pi)")]
@@ -55,6 +60,29 @@ pub fn run(
                 app.present(&window);
             }
         }
+    });
+    // A background answer (a write, a print, a PIN check) wakes the loop to take it at once.
+    ANSWERS.with(|answers| {
+        let (app, weak) = (app.clone(), window.as_weak());
+        *answers.borrow_mut() = Some(Box::new(move || {
+            let Ok(mut app) = app.try_borrow_mut() else {
+                return; // the loop is in the middle of a turn: it polls at its end
+            };
+            app.advance_to(clock());
+            app.poll_devices();
+            if let (true, Some(window)) = (app.take_dirty(), weak.upgrade()) {
+                app.present(&window);
+            }
+        }));
+    });
+    app.borrow().wake_on_answer(|| {
+        let _ = slint::invoke_from_event_loop(|| {
+            ANSWERS.with(|answers| {
+                if let Some(take) = &*answers.borrow() {
+                    take();
+                }
+            });
+        });
     });
     let timer = slint::Timer::default();
     timer.start(slint::TimerMode::Repeated, TICK, {

@@ -108,6 +108,11 @@ impl Serialize for VisitId {
     }
 }
 
+/// The longest a cleared visitor waits on "Printing your badge" for the store to take the
+/// visit and the printer to answer: a registry import holds the store's one writer for as long
+/// as it runs (README, "Fail secure"), a Brother waits out its status for 15 s.
+pub const PRINTING_LIMIT_MS: Millis = 180_000;
+
 /// What the flow needs from the config.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -2403,6 +2408,10 @@ impl Kiosk {
             Screen::DoorOpen | Screen::SignedOut | Screen::StudentDone => {
                 self.settings.door_unlock_ms
             }
+            // The visit waits for the store (behind a registry import, which holds its one
+            // writer) and the printer, which both always answer; the visitor waits on the
+            // progress screen, up to a bound. Past it, late answers open nothing.
+            Screen::Printing => PRINTING_LIMIT_MS.max(self.settings.idle_timeout_ms),
             _ => self.settings.idle_timeout_ms,
         };
         if idle >= timeout && !self.abandon_id_step(out, "timeout") {

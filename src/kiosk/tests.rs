@@ -392,6 +392,33 @@ fn print_result_for_another_visit_is_ignored() {
 }
 
 #[test]
+fn a_visitor_waits_on_printing_past_the_idle_timeout_until_the_store_answers() {
+    let mut k = kiosk();
+    scan_and_screen(&mut k, 0, vec![]);
+    tap(&mut k, 1, "purpose:visitor");
+    let effects = k.handle(2, Event::Tap(Tap::from_label("destination:gym").unwrap()));
+    let Some(Effect::SaveVisit(record)) =
+        effects.iter().find(|e| matches!(e, Effect::SaveVisit(_)))
+    else {
+        panic!("the visit is saved first");
+    };
+    let visit = record.visit;
+    // The store is busy (a registry import): the visitor stays on the progress screen.
+    let idle = k.settings().idle_timeout_ms;
+    assert!(k.handle(2 + idle * 2, Event::Tick).is_empty());
+    assert_eq!(k.screen(), Screen::Printing);
+    let effects = k.handle(2 + idle * 2, Event::VisitSaved { visit, ok: true });
+    assert!(effects.iter().any(|e| matches!(e, Effect::PrintBadge(_))));
+    // A store or printer that never answers: back to the start at the bound, and the late
+    // answer opens nothing.
+    let late = 2 + idle * 2 + PRINTING_LIMIT_MS;
+    let effects = k.handle(late, Event::Tick);
+    assert!(effects.contains(&Effect::Show(Screen::Attract)));
+    let effects = k.handle(late + 1, Event::Printed { visit, ok: true });
+    assert_eq!(relay_pulses(&effects), 0);
+}
+
+#[test]
 fn unknown_purposes_and_destinations_do_nothing() {
     let mut k = kiosk();
     scan_and_screen(&mut k, 0, vec![]);

@@ -36,7 +36,8 @@ pub mod screener;
 pub mod students;
 pub mod visits;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
 use redb::Database;
@@ -89,6 +90,61 @@ pub enum StoreError {
     NoRegistry,
 }
 
+/// Opens (or creates) the database file with the kiosk's cache size.
+fn open_file(path: &Path) -> Result<Database, StoreError> {
+    redb::Builder::new()
+        .set_cache_size(CACHE_BYTES)
+        .create(path)
+        .map_err(|e| StoreError::Open {
+            path: path.display().to_string(),
+            message: e.to_string().replace('\n', " "),
+        })
+}
+
+/// The stand-in while [`Store::reopen`] has the file closed: an in-memory database that fails
+/// every read and write once it is set up, so nothing reads "empty" where records are.
+#[derive(Debug)]
+struct Closed {
+    memory: redb::backends::InMemoryBackend,
+    /// Set once the stand-in is set up.
+    shut: Arc<AtomicBool>,
+}
+
+impl Closed {
+    fn check(&self) -> std::io::Result<()> {
+        if self.shut.load(Ordering::Acquire) {
+            return Err(std::io::Error::other("the database file is being reopened"));
+        }
+        Ok(())
+    }
+}
+
+impl redb::StorageBackend for Closed {
+    fn len(&self) -> std::io::Result<u64> {
+        self.memory.len()
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        self.check()?;
+        self.memory.read(offset, out)
+    }
+
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.check()?;
+        self.memory.set_len(len)
+    }
+
+    fn sync_data(&self) -> std::io::Result<()> {
+        self.check()?;
+        self.memory.sync_data()
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        self.check()?;
+        self.memory.write(offset, data)
+    }
+}
+
 macro_rules! database_errors {
     ($($error:ty),*) => {
         $(impl From<$error> for StoreError {
@@ -116,6 +172,8 @@ pub struct Store {
     /// compaction needs while every other use shares it; the lock is held for the length of one
     /// call into redb (transactions are not bound to it).
     db: RwLock<Database>,
+    /// The file, for [`Store::reopen`].
+    path: PathBuf,
     /// The data key's sealer; `None` for a store opened without it (no personal tables).
     sealer: Option<Arc<crypto::Sealer>>,
 }
@@ -123,18 +181,40 @@ pub struct Store {
 impl Store {
     /// Opens `path`, creating an empty database when it does not exist, and migrates its schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .create(path)
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                message: e.to_string().replace('\n', " "),
-            })?;
+        let db = open_file(path)?;
         schema::migrate(&db)?;
         Ok(Store {
             db: RwLock::new(db),
+            path: path.to_owned(),
             sealer: None,
         })
+    }
+
+    /// Closes the database file and opens it again (same file, same data key). After an I/O
+    /// error in a commit redb refuses every later transaction until the file is opened again
+    /// (`PreviousIo`): the kiosk's out-of-service probe calls this when a write still fails, so
+    /// the kiosk serves again once the disk takes writes, without a restart.
+    ///
+    /// redb keeps the file locked while it is open, so the old handle is closed first; until
+    /// the file opens again a stand-in that fails every read and write takes its place (never
+    /// an empty database answering "no records"). Waits for calls into the database in
+    /// progress; a transaction still held elsewhere (an import) keeps the file locked and the
+    /// reopening fails until it ends.
+    pub fn reopen(&self) -> Result<(), StoreError> {
+        let mut db = self.db.write().unwrap_or_else(PoisonError::into_inner);
+        let shut = Arc::new(AtomicBool::new(false));
+        let closed = redb::Builder::new()
+            .create_with_backend(Closed {
+                memory: redb::backends::InMemoryBackend::new(),
+                shut: shut.clone(),
+            })
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        shut.store(true, Ordering::Release);
+        drop(std::mem::replace(&mut *db, closed));
+        let opened = open_file(&self.path)?;
+        schema::migrate(&opened)?;
+        *db = opened;
+        Ok(())
     }
 
     /// Opens `path` with the data key, for the personal tables ([`Store::with_key`]).

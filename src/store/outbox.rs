@@ -167,6 +167,13 @@ pub enum Record {
     Mark { key: &'static str, value: u64 },
     /// The kiosk's durable state ([`crate::kiosk::Durable`]) as it is after this event.
     KioskState(serde_json::Value),
+    /// A visit signed in, with its upload to the district (`channels` and the body; none
+    /// configured: no upload). In the transaction of the event that admitted it, so the
+    /// invitation that admitted it is used up in the same commit ([`Record::InvitationUse`]).
+    Visit {
+        visit: StoredVisit,
+        upload: Option<(Vec<String>, serde_json::Value)>,
+    },
     /// An invitation admitted `visit` on `date` (kiosk-local `YYYY-MM-DD`): used up that day.
     InvitationUse {
         id: String,
@@ -187,6 +194,7 @@ impl std::fmt::Debug for Record {
             Record::Mark { .. } => "Record::Mark",
             Record::KioskState(_) => "Record::KioskState",
             Record::InvitationUse { .. } => "Record::InvitationUse",
+            Record::Visit { .. } => "Record::Visit",
         })
     }
 }
@@ -252,6 +260,15 @@ fn write_record(
         Record::KioskState(state) => super::kiosk_state::save_in(write, sealer()?, state),
         Record::InvitationUse { id, date, visit } => {
             super::invitations::use_invitation_in(write, id, date, *visit)
+        }
+        Record::Visit { visit, upload } => {
+            insert_visit(write, sealer()?, visit)?;
+            match upload {
+                Some((channels, body)) => {
+                    enqueue_in(write, sealer()?, channels, &new_key(), body, now_ms)
+                }
+                None => Ok(()),
+            }
         }
     }
 }
@@ -576,6 +593,41 @@ mod tests {
         ));
         assert_eq!(keyless.audit_lines().unwrap().len(), 3);
         assert!(!format!("{:?}", more[1]).contains("HENDERSON"));
+    }
+
+    #[test]
+    fn a_visit_its_upload_and_its_invitations_use_commit_together() {
+        let (_dir, store) = store();
+        let visit = StoredVisit {
+            visit: 7,
+            signed_in: "2026-11-23T08:00:00-05:00".into(),
+            visitor_name: "MORGAN, CAPTAIN".into(),
+            purpose: "visitor".into(),
+            destination: "library".into(),
+            no_id: false,
+            cleared_by: None,
+            signed_out: None,
+        };
+        let invitation = "0123456789abcdef";
+        let records = [
+            Record::Visit {
+                visit: visit.clone(),
+                upload: Some((vec!["district".into()], serde_json::json!({"visit": 7}))),
+            },
+            Record::InvitationUse {
+                id: invitation.into(),
+                date: "2026-11-23".into(),
+                visit: 7,
+            },
+            Record::Audit(serde_json::json!({"event": "invitation-used", "visit": 7})),
+        ];
+        store.commit_records(&records, &[], 5).unwrap();
+        assert_eq!(store.in_building().unwrap(), [visit]);
+        let id = crate::prereg::InvitationId(0x0123_4567_89ab_cdef);
+        let day = time::macros::date!(2026 - 11 - 23);
+        assert!(store.invitation_used_on(id, day).unwrap());
+        assert_eq!(store.due(5, 10).unwrap().len(), 1, "the upload");
+        assert!(!format!("{:?}", records[0]).contains("MORGAN"));
     }
 
     #[test]
