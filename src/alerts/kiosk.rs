@@ -147,7 +147,10 @@ impl KioskOutbox {
                 before - records.len()
             );
         }
-        let alerts = records.iter().any(|r| matches!(r, Record::Alert(_)));
+        // Alerts and visit uploads are both deliveries: wake the sender now, not at its idle wake.
+        let alerts = records
+            .iter()
+            .any(|r| matches!(r, Record::Alert(_) | Record::Visit { .. }));
         store
             .commit_records(&records, &self.alert_channels, super::now_ms())
             .inspect_err(|e| {
