@@ -8,16 +8,12 @@
 //! on a thread of the same process, on the same store, as the hourly registry sync does.
 //! (How long the loop's longest turn is, is measured by `cargo bench --bench kiosk`, not here.)
 
+mod in_process;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use vestibule::app::{Devices, KioskApp};
-use vestibule::config::Config;
-use vestibule::hw::config::GpioBackend;
-use vestibule::hw::failsafe::FailSafeRelay;
-use vestibule::hw::relay::{DoorRelay, IndicatorLamp, Polarity};
-use vestibule::hw::sim::{HardwareLog, SimInputs, SimPin, SimPrinter, SimReader};
-use vestibule::hw::PrinterKind;
+use vestibule::app::KioskApp;
 use vestibule::kiosk::{Event, Millis, Screen, Tap};
 use vestibule::store::crypto::Key;
 use vestibule::store::Store;
@@ -98,28 +94,8 @@ fn synth_registry(dir: &Path) -> std::path::PathBuf {
 fn visitors_beside_a_registry_import_get_their_badge_and_the_door_and_the_loop_never_stalls() {
     let dir = tempfile::tempdir().unwrap();
     let csv = synth_registry(dir.path());
-    let mut config = Config::default();
-    config.hardware.gpio = GpioBackend::None;
-    let strike = SimPin::new(false);
-    let relay = FailSafeRelay::start(
-        DoorRelay::new(strike.clone(), Polarity::ActiveHigh).unwrap(),
-        Some(WATCHDOG),
-    );
-    let lamp = IndicatorLamp::new(SimPin::new(false), Polarity::ActiveHigh).unwrap();
-    let printer = SimPrinter::new(
-        dir.path(),
-        PrinterKind::BrotherQlDk1202,
-        HardwareLog::memory(),
-    )
-    .unwrap();
-    let devices = Devices::assemble(
-        Box::new(relay),
-        Box::new(lamp),
-        Box::new(printer),
-        Box::new(SimReader::default()),
-        Box::new(SimInputs::default()),
-        &config.hardware,
-    );
+    let config = in_process::sim_config();
+    let (devices, strike) = in_process::sim_devices(dir.path(), &config, Some(WATCHDOG), None);
     // The registry installed yesterday; the import below replaces it, as the sync does.
     let store = Store::open_with_key(&dir.path().join("kiosk.redb"), &Key::generate()).unwrap();
     store.import_registry(SMALL_REGISTRY.as_bytes()).unwrap();

@@ -9,16 +9,12 @@
 //! limit is lifted again while the kiosk runs. That limit is the whole process's, so this file
 //! holds this one test.
 
+mod in_process;
+
 use std::time::Duration;
 
 use nix::sys::resource::{getrlimit, setrlimit, Resource};
-use vestibule::app::{Devices, KioskApp};
-use vestibule::config::Config;
-use vestibule::hw::config::GpioBackend;
-use vestibule::hw::failsafe::FailSafeRelay;
-use vestibule::hw::relay::{DoorRelay, IndicatorLamp, Polarity};
-use vestibule::hw::sim::{HardwareLog, SimInputs, SimPin, SimPrinter, SimReader};
-use vestibule::hw::PrinterKind;
+use vestibule::app::KioskApp;
 use vestibule::kiosk::{Event, Fault, Screen, Tap};
 use vestibule::store::crypto::Key;
 use vestibule::store::outbox::Record;
@@ -63,28 +59,8 @@ fn after_failed_writes_the_probe_opens_the_database_again_and_the_kiosk_serves()
         .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::default();
-    config.hardware.gpio = GpioBackend::None;
-    let strike = SimPin::new(false);
-    let relay = FailSafeRelay::start(
-        DoorRelay::new(strike.clone(), Polarity::ActiveHigh).unwrap(),
-        None,
-    );
-    let lamp = IndicatorLamp::new(SimPin::new(false), Polarity::ActiveHigh).unwrap();
-    let printer = SimPrinter::new(
-        dir.path(),
-        PrinterKind::BrotherQlDk1202,
-        HardwareLog::memory(),
-    )
-    .unwrap();
-    let devices = Devices::assemble(
-        Box::new(relay),
-        Box::new(lamp),
-        Box::new(printer),
-        Box::new(SimReader::default()),
-        Box::new(SimInputs::default()),
-        &config.hardware,
-    );
+    let config = in_process::sim_config();
+    let (devices, strike) = in_process::sim_devices(dir.path(), &config, None, None);
     let store = Store::open_with_key(&dir.path().join("kiosk.redb"), &Key::generate()).unwrap();
     store.import_registry(REGISTRY.as_bytes()).unwrap();
     let mut app = KioskApp::real(

@@ -4,15 +4,11 @@
 //! only once it did. The kiosk runs as the window runs it: a real clock, `poll_devices` every
 //! 100 ms, answers picked up on later ticks.
 
+mod in_process;
+
 use std::time::{Duration, Instant};
 
-use vestibule::app::{Devices, KioskApp};
-use vestibule::config::Config;
-use vestibule::hw::config::GpioBackend;
-use vestibule::hw::failsafe::FailSafeRelay;
-use vestibule::hw::relay::{DoorRelay, IndicatorLamp, Polarity};
-use vestibule::hw::sim::{HardwareLog, SimInputs, SimPin, SimPrinter, SimReader};
-use vestibule::hw::PrinterKind;
+use vestibule::app::KioskApp;
 use vestibule::kiosk::{Event, Millis, Screen, Tap};
 use vestibule::store::crypto::Key;
 use vestibule::store::Store;
@@ -63,29 +59,13 @@ impl Loop {
 #[test]
 fn a_fifteen_second_printer_never_stalls_the_loop_and_the_door_opens_after_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::default();
-    config.hardware.gpio = GpioBackend::None;
+    let mut config = in_process::sim_config();
     config.screening.lists_only = true; // no registry needed to clear this visitor
-    let strike = SimPin::new(false);
-    let relay = FailSafeRelay::start(
-        DoorRelay::new(strike.clone(), Polarity::ActiveHigh).unwrap(),
-        Some(WATCHDOG),
-    );
-    let lamp = IndicatorLamp::new(SimPin::new(false), Polarity::ActiveHigh).unwrap();
-    let mut printer = SimPrinter::new(
+    let (devices, strike) = in_process::sim_devices(
         dir.path(),
-        PrinterKind::BrotherQlDk1202,
-        HardwareLog::memory(),
-    )
-    .unwrap();
-    printer.set_delay(Duration::from_secs(15)); // a Brother waiting out its status
-    let devices = Devices::assemble(
-        Box::new(relay),
-        Box::new(lamp),
-        Box::new(printer),
-        Box::new(SimReader::default()),
-        Box::new(SimInputs::default()),
-        &config.hardware,
+        &config,
+        Some(WATCHDOG),
+        Some(Duration::from_secs(15)), // a Brother waiting out its status
     );
     let store = Store::open_with_key(&dir.path().join("kiosk.redb"), &Key::generate()).unwrap();
     let mut app = KioskApp::real(
