@@ -109,10 +109,7 @@ impl KioskOutbox {
                 .records
                 .iter()
                 .map(|r| AlertRecord {
-                    source: match r.source {
-                        crate::kiosk::Source::Registry => "registry".into(),
-                        crate::kiosk::Source::Watchlist => "watchlist".into(),
-                    },
+                    source: r.source.as_str().into(),
                     record_id: r.record_id.clone(),
                     list: r.list.clone(),
                     action: r.action.clone(),

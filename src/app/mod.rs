@@ -44,7 +44,7 @@ use crate::hw::{Frame, InputKind};
 use crate::identity::{self, ScanError};
 use crate::kiosk::{
     Candidate, Durable, Effect, Event, Fault, InputPin, InvitationPass, InvitationRefused, Kiosk,
-    Millis, Remembered, RosterLine, ScreeningFailed, Settings, Source, VisitId,
+    Millis, Remembered, RosterLine, ScreeningFailed, Settings, VisitId,
 };
 use crate::screening::Visitor;
 use crate::store::outbox::Record as OutboxRecord;
@@ -1287,10 +1287,7 @@ impl KioskApp {
 
     /// The store record of a remembered decision ("not a match", or "allow once and block").
     fn remember(&self, remembered: Remembered) -> Option<OutboxRecord> {
-        let source = match remembered.source {
-            Source::Registry => store::Source::Registry,
-            Source::Watchlist => store::Source::Watchlist,
-        };
+        let source = remembered.source;
         let (identity, record_id) = (remembered.identity_key, remembered.record_id);
         let (at, by) = (self.wall_clock_text(), remembered.operator);
         match remembered.decision {
@@ -1373,10 +1370,7 @@ fn candidate(flag: &store::Flag) -> Candidate {
         &row.suffix,
     );
     Candidate {
-        source: match flag.source {
-            store::Source::Registry => Source::Registry,
-            store::Source::Watchlist => Source::Watchlist,
-        },
+        source: flag.source,
         record_id: flag.candidate.record_id.clone(),
         name,
         alias: flag.candidate.alias,

@@ -13,13 +13,7 @@ use super::VisitId;
 use crate::identity::{DocumentKind, Identity, Sex};
 use crate::screening::{self, Visitor};
 
-/// Where a candidate record came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    Registry,
-    Watchlist,
-}
+pub use crate::screening::Source;
 
 /// One record the visitor matched, with everything staff compare (staff screens only).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,28 +10,7 @@ use super::{Store, StoreError};
 use crate::screening::RegistryIndex;
 use crate::screening::{self, Candidate, MemoryIndex, Visitor};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Source {
-    Registry,
-    Watchlist,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Registry => "registry",
-            Source::Watchlist => "watchlist",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Source> {
-        match text {
-            "registry" => Some(Source::Registry),
-            "watchlist" => Some(Source::Watchlist),
-            _ => None,
-        }
-    }
-}
+pub use crate::screening::Source;
 
 /// One record handed to staff.
 #[derive(Clone, Debug, PartialEq, Eq)]

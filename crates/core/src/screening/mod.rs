@@ -39,6 +39,33 @@ pub use index::{MemoryIndex, NameRow, RegistryIndex, RowId, TermId};
 pub use normalise::PersonName;
 pub use score::{Assessment, Subject, THRESHOLD};
 
+/// Where a candidate record came from: the offender registry or one of the school's own lists.
+/// One type for the flow, the store and the staff screens; its text form is the one
+/// `vestibule screen` prints and the store keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Registry,
+    Watchlist,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Registry => "registry",
+            Source::Watchlist => "watchlist",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Source> {
+        match text {
+            "registry" => Some(Source::Registry),
+            "watchlist" => Some(Source::Watchlist),
+            _ => None,
+        }
+    }
+}
+
 use crate::identity::{Identity, Sex};
 use normalise::{deletion_keys, stable_hash, typo_apart, MIN_TYPO_LEN};
 
