@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::{json, Value};
 
 mod kiosk_support;
-use kiosk_support::{alerts, audits, hardware, stderr, tap, vestibule};
+use kiosk_support::{alerts, audits, hardware, login, stderr, tap, vestibule};
 
 /// MICHAEL JOHN SAMPLE JR, born 1986-06-06: on the registry below.
 const SAMPLE: &str = include_str!("fixtures/aamva/v10-va-annex-d.txt");
@@ -207,22 +207,6 @@ fn count(out: &Path, device: &str, action: &str) -> usize {
 
 fn scan(payload: &str) -> Value {
     json!({ "scan": payload })
-}
-
-fn login() -> Vec<Value> {
-    [
-        "staff",
-        "pin-2",
-        "pin-4",
-        "pin-6",
-        "pin-8",
-        "pin-1",
-        "pin-0",
-        "pin-enter",
-    ]
-    .into_iter()
-    .map(tap)
-    .collect()
 }
 
 fn no_badge_no_door(out: &Path) {

@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 mod kiosk_support;
-use kiosk_support::{alerts, audits, hardware, lines, stderr, tap, vestibule};
+use kiosk_support::{alerts, audits, hardware, lines, login, pin, stderr, tap, vestibule};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
 
@@ -93,17 +93,6 @@ impl Lobby {
 
 fn taps(labels: &[&str]) -> Vec<Value> {
     labels.iter().map(|l| tap(l)).collect()
-}
-
-fn pin(digits: &str) -> Vec<Value> {
-    let mut events = vec![tap("staff")];
-    events.extend(digits.chars().map(|d| tap(&format!("pin-{d}"))));
-    events.push(tap("pin-enter"));
-    events
-}
-
-fn login() -> Vec<Value> {
-    pin("246810")
 }
 
 fn visit(scan: &str) -> Vec<Value> {

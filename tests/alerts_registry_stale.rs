@@ -6,11 +6,13 @@
 
 mod alerts_support;
 mod feed_support;
+mod kiosk_support;
 
 use std::path::{Path, PathBuf};
 
 use alerts_support::{config, free_port};
 use feed_support::{ok, vestibule, Ca};
+use kiosk_support::login;
 use serde_json::{json, Value};
 use vestibule::store::{AuditCheck, KeyLocation, Store};
 
@@ -19,22 +21,6 @@ const REGISTRY: &str =
 VA-0001,primary,SAMPLE,MICHAEL,J,JR,1986-06-06,M,VA,Example offence
 ";
 const HOUR_MS: u64 = 3_600_000;
-
-fn login() -> Vec<Value> {
-    [
-        "staff",
-        "pin-2",
-        "pin-4",
-        "pin-6",
-        "pin-8",
-        "pin-1",
-        "pin-0",
-        "pin-enter",
-    ]
-    .into_iter()
-    .map(|l| json!({ "tap": l }))
-    .collect()
-}
 
 struct Kiosk {
     dir: tempfile::TempDir,

@@ -11,17 +11,15 @@
 mod in_process;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use vestibule::app::KioskApp;
-use vestibule::kiosk::{Event, Millis, Screen, Tap};
+use vestibule::kiosk::Screen;
 use vestibule::store::crypto::Key;
 use vestibule::store::Store;
 
 /// CAPTAIN JACK MORGAN, born 1960-05-22: on no list.
 const MORGAN: &[u8] = include_bytes!("fixtures/aamva/v09-pa.txt");
-/// The relay's watchdog as configured by default (`[hardware] watchdog_ms`).
-const WATCHDOG: Duration = Duration::from_millis(2000);
 /// Large enough that the import outlasts a visit in a debug build.
 const PEOPLE: &str = "150000";
 
@@ -29,48 +27,6 @@ const SMALL_REGISTRY: &str =
     "record_id,name_kind,last_name,first_name,middle_name,suffix,dob,sex,jurisdiction,offense
 VA-0001,primary,SAMPLE,MICHAEL,J,JR,1986-06-06,M,VA,Example offence
 ";
-
-/// The window's loop: one turn every 100 ms of the real clock.
-struct Loop {
-    app: KioskApp,
-    start: Instant,
-    /// The longest one turn took (the UI thread busy, nothing fed).
-    longest_turn: Duration,
-}
-
-impl Loop {
-    fn turn(&mut self) {
-        std::thread::sleep(Duration::from_millis(100));
-        let began = Instant::now();
-        let now = Millis::try_from(self.start.elapsed().as_millis()).unwrap();
-        self.app.advance_to(now);
-        self.app.poll_devices();
-        self.longest_turn = self.longest_turn.max(began.elapsed());
-    }
-
-    fn step(&mut self, step: impl FnOnce(&mut KioskApp)) {
-        let began = Instant::now();
-        step(&mut self.app);
-        self.longest_turn = self.longest_turn.max(began.elapsed());
-    }
-
-    fn tap(&mut self, label: &str) {
-        self.step(|app| app.dispatch(Event::Tap(Tap::from_label(label).unwrap())));
-    }
-
-    /// Turns until the flow shows `screen` (within `limit`).
-    fn until(&mut self, screen: Screen, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        while self.app.kiosk().screen() != screen {
-            assert!(
-                Instant::now() < deadline,
-                "still on {:?}",
-                self.app.kiosk().screen()
-            );
-            self.turn();
-        }
-    }
-}
 
 fn synth_registry(dir: &Path) -> std::path::PathBuf {
     let csv = dir.join("registry.csv");
@@ -95,7 +51,8 @@ fn visitors_beside_a_registry_import_get_their_badge_and_the_door_and_the_loop_n
     let dir = tempfile::tempdir().unwrap();
     let csv = synth_registry(dir.path());
     let config = in_process::sim_config();
-    let (devices, strike) = in_process::sim_devices(dir.path(), &config, Some(WATCHDOG), None);
+    let (devices, strike) =
+        in_process::sim_devices(dir.path(), &config, Some(in_process::WATCHDOG), None);
     // The registry installed yesterday; the import below replaces it, as the sync does.
     let store = Store::open_with_key(&dir.path().join("kiosk.redb"), &Key::generate()).unwrap();
     store.import_registry(SMALL_REGISTRY.as_bytes()).unwrap();
@@ -107,11 +64,7 @@ fn visitors_beside_a_registry_import_get_their_badge_and_the_door_and_the_loop_n
     );
     app.answer_later();
     let store = app.store().unwrap();
-    let mut ui = Loop {
-        app,
-        start: Instant::now(),
-        longest_turn: Duration::ZERO,
-    };
+    let mut ui = in_process::WindowLoop::new(app);
     assert_eq!(ui.app.kiosk().screen(), Screen::Attract, "in service");
 
     let import = std::thread::spawn({
@@ -152,7 +105,7 @@ fn visitors_beside_a_registry_import_get_their_badge_and_the_door_and_the_loop_n
         "a visit's write waited behind the import (make PEOPLE larger if this machine is fast)"
     );
     assert!(
-        ui.longest_turn < WATCHDOG,
+        ui.longest_turn < in_process::WATCHDOG,
         "the UI loop stalled {:?}: past the relay's watchdog",
         ui.longest_turn
     );

@@ -1,9 +1,12 @@
 //! `vestibule kiosk --sim --headless` end to end (docs/scripted-kiosk.md): the real binary, the
 //! real UI on the software renderer, a real redb registry and watchlist, simulated hardware.
 
+mod kiosk_support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use kiosk_support::login;
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vestibule");
@@ -152,22 +155,6 @@ fn alerts(out: &Path, kind: &str) -> Vec<Value> {
 
 fn tap(label: &str) -> Value {
     json!({ "tap": label })
-}
-
-fn login() -> Vec<Value> {
-    [
-        "staff",
-        "pin-2",
-        "pin-4",
-        "pin-6",
-        "pin-8",
-        "pin-1",
-        "pin-0",
-        "pin-enter",
-    ]
-    .into_iter()
-    .map(tap)
-    .collect()
 }
 
 fn visit(scan: &str) -> Vec<Value> {

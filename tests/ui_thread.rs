@@ -9,52 +9,11 @@ mod in_process;
 use std::time::{Duration, Instant};
 
 use vestibule::app::KioskApp;
-use vestibule::kiosk::{Event, Millis, Screen, Tap};
+use vestibule::kiosk::Screen;
 use vestibule::store::crypto::Key;
 use vestibule::store::Store;
 
 const MORGAN: &[u8] = include_bytes!("fixtures/aamva/v09-pa.txt");
-/// The relay's watchdog as configured by default (`[hardware] watchdog_ms`).
-const WATCHDOG: Duration = Duration::from_millis(2000);
-
-/// The window's loop: one turn every 100 ms of the real clock.
-struct Loop {
-    app: KioskApp,
-    start: Instant,
-    /// The longest one turn took (the UI thread busy, nothing fed).
-    longest_turn: Duration,
-}
-
-impl Loop {
-    fn turn(&mut self) {
-        std::thread::sleep(Duration::from_millis(100));
-        let began = Instant::now();
-        let now = Millis::try_from(self.start.elapsed().as_millis()).unwrap();
-        self.app.advance_to(now);
-        self.app.poll_devices();
-        self.longest_turn = self.longest_turn.max(began.elapsed());
-    }
-
-    fn tap(&mut self, label: &str) {
-        let began = Instant::now();
-        self.app
-            .dispatch(Event::Tap(Tap::from_label(label).unwrap()));
-        self.longest_turn = self.longest_turn.max(began.elapsed());
-    }
-
-    /// Turns until the flow shows `screen` (within `limit`).
-    fn until(&mut self, screen: Screen, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        while self.app.kiosk().screen() != screen {
-            assert!(
-                Instant::now() < deadline,
-                "still on {:?}",
-                self.app.kiosk().screen()
-            );
-            self.turn();
-        }
-    }
-}
 
 #[test]
 fn a_fifteen_second_printer_never_stalls_the_loop_and_the_door_opens_after_it() {
@@ -64,7 +23,7 @@ fn a_fifteen_second_printer_never_stalls_the_loop_and_the_door_opens_after_it() 
     let (devices, strike) = in_process::sim_devices(
         dir.path(),
         &config,
-        Some(WATCHDOG),
+        Some(in_process::WATCHDOG),
         Some(Duration::from_secs(15)), // a Brother waiting out its status
     );
     let store = Store::open_with_key(&dir.path().join("kiosk.redb"), &Key::generate()).unwrap();
@@ -75,11 +34,7 @@ fn a_fifteen_second_printer_never_stalls_the_loop_and_the_door_opens_after_it() 
         time::OffsetDateTime::now_utc(),
     );
     app.answer_later();
-    let mut ui = Loop {
-        app,
-        start: Instant::now(),
-        longest_turn: Duration::ZERO,
-    };
+    let mut ui = in_process::WindowLoop::new(app);
 
     ui.app.scan(MORGAN);
     ui.until(Screen::Purpose, Duration::from_secs(10));
@@ -94,7 +49,7 @@ fn a_fifteen_second_printer_never_stalls_the_loop_and_the_door_opens_after_it() 
     );
     assert!(strike.level(), "the relay took the pulse: the door is open");
     assert!(
-        ui.longest_turn < WATCHDOG,
+        ui.longest_turn < in_process::WATCHDOG,
         "the UI loop stalled {:?}: past the relay's watchdog",
         ui.longest_turn
     );

@@ -56,3 +56,16 @@ pub fn alerts(out: &Path, kind: &str) -> Vec<Value> {
 pub fn tap(label: &str) -> Value {
     json!({ "tap": label })
 }
+
+/// Taps that open the staff screen and enter `digits` on the PIN pad.
+pub fn pin(digits: &str) -> Vec<Value> {
+    let mut events = vec![tap("staff")];
+    events.extend(digits.chars().map(|d| tap(&format!("pin-{d}"))));
+    events.push(tap("pin-enter"));
+    events
+}
+
+/// The `--sim` demo operator logging in.
+pub fn login() -> Vec<Value> {
+    pin(vestibule::kiosk::pin::SIM_PIN)
+}

@@ -286,15 +286,19 @@ pub const SUFFIXES: &[&str] = &[
 /// is also a given name.
 pub const TITLE_SUFFIXES: &[&str] = &["PHD", "ESQ", "DDS", "DMD", "DVM", "EDD", "MD"];
 
-/// The canonical spelling of a generational suffix (`JR.` -> `JR`, `III.` -> `III`), or `None`
-/// when `word` is not one.
-pub fn normalise_suffix(word: &str) -> Option<String> {
-    let bare: String = word
-        .trim()
+/// A suffix word as compared: trimmed, upper case, without its dots (`Ph.D.` -> `PHD`).
+fn undotted(word: &str) -> String {
+    word.trim()
         .chars()
         .filter(|&c| c != '.')
         .collect::<String>()
-        .to_uppercase();
+        .to_uppercase()
+}
+
+/// The canonical spelling of a generational suffix (`JR.` -> `JR`, `III.` -> `III`), or `None`
+/// when `word` is not one.
+pub fn normalise_suffix(word: &str) -> Option<String> {
+    let bare = undotted(word);
     SUFFIXES.contains(&bare.as_str()).then_some(bare)
 }
 
@@ -304,12 +308,7 @@ pub fn suffix_word(word: &str) -> Option<String> {
     if let Some(generational) = normalise_suffix(word) {
         return Some(generational);
     }
-    let bare: String = word
-        .trim()
-        .chars()
-        .filter(|&c| c != '.')
-        .collect::<String>()
-        .to_uppercase();
+    let bare = undotted(word);
     let dotted = word.contains('.');
     TITLE_SUFFIXES
         .contains(&bare.as_str())
