@@ -50,6 +50,10 @@ impl IntoResponse for Refused {
 
 impl From<DbError> for Refused {
     fn from(e: DbError) -> Self {
+        // A request the database layer refuses is the kiosk's to mend, not a reason to retry.
+        if let DbError::Refused(why) = e {
+            return bad_request(why);
+        }
         tracing::error!("{e}");
         Refused(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -413,6 +413,17 @@ fn replays_forgeries_strangers_and_revoked_kiosks_are_refused() {
     let refused = kiosk.send(&hub, "/api/v1/events", &stale, &body);
     assert_eq!(refused.status, 401);
     assert!(refused.body["error"].as_str().unwrap().contains("clock"));
+    // An event number past what the hub stores: refused as the kiosk's error, not "try again".
+    let huge = serde_json::to_vec(&json!({"events": [{"seq": u64::MAX, "kind": "visit",
+        "at": "2026-12-03T08:00:00Z", "body": {}}]}))
+    .unwrap();
+    let headers = kiosk.signed("/api/v1/events", &huge);
+    let too_large = kiosk.send(&hub, "/api/v1/events", &headers, &huge);
+    assert_eq!(too_large.status, 400, "{:?}", too_large.body);
+    assert!(too_large.body["error"]
+        .as_str()
+        .unwrap()
+        .contains("too large"));
     // A key the hub never enrolled, claiming the kiosk's id.
     let mut stranger = Kiosk::new(3, &pki.ca);
     stranger.id = kiosk.id.clone();
