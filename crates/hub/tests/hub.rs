@@ -493,3 +493,31 @@ fn bad_administration_is_one_line_and_changes_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn one_code_enrols_one_kiosk_even_when_two_race_for_it_at_two_hubs() {
+    let (cluster, _files, pki) = setup();
+    let hubs = [Hub::start(&cluster, &pki), Hub::start(&cluster, &pki)];
+    for round in 0..5u8 {
+        let code = hub_ok(&cluster, &["enrol-code", "--school", "lincoln"]);
+        let code = code.trim();
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let racers: Vec<_> = hubs
+                .iter()
+                .enumerate()
+                .map(|(i, hub)| {
+                    let ca = pki.ca.clone();
+                    scope.spawn(move || {
+                        Kiosk::new(10 + 2 * round + i as u8, &ca)
+                            .enrol(hub, code)
+                            .status
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let mut sorted = statuses.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![200, 403], "round {round}: {statuses:?}");
+    }
+}
