@@ -420,9 +420,9 @@ fn the_running_kiosk_purges_once_a_day() {
     assert_eq!(purges, 1, "once for the day");
 }
 
-/// The audit trail is kept through purges (README "Retention and purge"): its lines name
-/// events, visit numbers, record ids and staff, never a visitor, and the chain verifies from
-/// its first line after any number of purges.
+/// The audit trail is kept through purges (docs/personal-data.md, "Retention and purge"): its
+/// lines name events, visit numbers, record ids and staff, never a visitor, and the chain
+/// verifies from its first line after any number of purges.
 #[test]
 fn purge_keeps_the_audit_trail_verifiable_and_free_of_visitors() {
     let f = Fixture::new();

@@ -274,8 +274,8 @@ fn now() -> String {
 
 /// Overwrites a file with zeros over its whole length, syncs, then deletes it and syncs its
 /// directory. On FAT the zeros land in the file's own clusters, so the deleted entry no longer
-/// leads to the text (the SD card's flash translation may still keep old pages: see the
-/// README's threat model). A missing file is fine.
+/// leads to the text (the SD card's flash translation may still keep old pages: see
+/// docs/personal-data.md, "Threat model: the SD card"). A missing file is fine.
 pub fn wipe_file(path: &Path) -> std::io::Result<()> {
     let len = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),

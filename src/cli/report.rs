@@ -60,7 +60,7 @@ pub struct RangeArgs {
     /// Only this school (a kiosk database is one school's: another name gives an empty report).
     #[arg(long)]
     school: Option<String>,
-    /// CSV (headers in the README), JSON, or a PDF to print or e-mail.
+    /// CSV (headers in docs/reports.md), JSON, or a PDF to print or e-mail.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     /// Write here instead of stdout (needed for PDF on a terminal).

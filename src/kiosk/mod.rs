@@ -368,8 +368,8 @@ pub enum Key {
 pub const KEYBOARD_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789-'";
 
 impl Tap {
-    /// The accessible label of the element this tap comes from (docs/scripted-kiosk.md fixes
-    /// some of these; the rest are listed in the README).
+    /// The accessible label of the element this tap comes from (every label is listed in
+    /// docs/scripted-kiosk.md).
     pub fn label(&self) -> String {
         match self {
             Tap::Purpose(id) => format!("purpose:{id}"),

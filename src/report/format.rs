@@ -1,5 +1,5 @@
 //! The reports as CSV, JSON and the text lines of their PDF. The CSV headers are a promise
-//! (README "Reports"): columns are only ever added at the end.
+//! (docs/reports.md): columns are only ever added at the end.
 //!
 //! - visits and students: one measure a row, `school,date,measure,key,value`; `date` is the
 //!   day or `total` (the whole range); `key` is the hour, purpose, grade, reason or visit
